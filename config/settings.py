@@ -1,0 +1,68 @@
+"""Settings: environment variables win over lieguan.toml, which wins over the defaults.
+
+Loaded by `load_settings()`, never at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_DATABASE_URL = "sqlite:///./data/lieguan.db"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LIEGUAN_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    timezone: str = "Asia/Taipei"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    public_url: str | None = None
+    secret_key: str | None = None
+
+    line_channel_secret: str | None = None
+    line_channel_access_token: str | None = None
+    line_api_url: str = "https://api.line.me"
+
+    telegram_token: str | None = None
+    telegram_secret: str | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+
+    # reminders (the secretariat changes these per body by command; these are the defaults)
+    reminder_weekday: int = 0  # Monday
+    reminder_time: str = "09:30"
+    deadline_office_days: int = 5
+    countdown_office_days: list[int] = [5, 2, 1]
+    own_date_office_days: list[int] = [3, 1]
+
+    @property
+    def line_enabled(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_token)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get("LIEGUAN_CONFIG", "lieguan.toml"))
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+
+
+def load_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,290 @@
+"""Bodies, meetings and tracked items."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from storage.base import StoreBase, StoreError
+from storage.models import (
+    LEAD,
+    RELEASED,
+    Body,
+    Item,
+    ItemAgency,
+    Meeting,
+    Reply,
+    Review,
+)
+from storage.views import BodyView, ItemView, ReplyView
+
+CASE_REF = re.compile(r"^(?P<code>[^\d\s#-][^\d\s#]*?)?-?(?P<case>\d+(?:-\d+)*)$")
+
+
+def _item_dict(item: Item) -> dict[str, Any]:
+    return {"case": item.case, "subject": item.subject, "text": item.text, "status": item.status,
+            "due_next_meeting": item.due_next_meeting,
+            "due_date": item.due_date.isoformat() if item.due_date else None,
+            "proposal": item.proposal}
+
+
+def _default_code(name: str, taken: set[str]) -> str:
+    letters = re.sub(r"[\W\d_]", "", name) or "會"
+    for size in range(2, len(letters) + 1):
+        if letters[:size] not in taken:
+            return letters[:size]
+    n = 2
+    while f"{letters}{n}" in taken:
+        n += 1
+    return f"{letters}{n}"
+
+
+class ItemsMixin(StoreBase):
+    # ---- bodies and meetings -------------------------------------------------------------
+    def _body_view(self, s: Session, body: Body) -> BodyView:
+        last = s.exec(select(Meeting).where(Meeting.body_id == body.id)
+                      .order_by(col(Meeting.held_on).desc(), col(Meeting.id).desc())).first()
+        assert body.id is not None
+        return BodyView(id=body.id, name=body.name, code=body.code, government=body.government,
+                        next_meeting=body.next_meeting, reminder_weekday=body.reminder_weekday,
+                        reminder_time=body.reminder_time, deadline_office_days=body.deadline_office_days,
+                        last_meeting_number=last.number if last else None,
+                        last_meeting_date=last.held_on if last else None)
+
+    def bodies(self) -> list[BodyView]:
+        with self.session() as s:
+            return [self._body_view(s, b) for b in s.exec(select(Body).order_by(col(Body.id)))]
+
+    def find_body(self, *, name: str) -> BodyView | None:
+        """By name, code, or a part of the name that only one body has."""
+        wanted = name.strip()
+        bodies = self.bodies()
+        exact = [b for b in bodies if wanted in (b.name, b.code)]
+        if exact:
+            return exact[0]
+        partial = [b for b in bodies if wanted and wanted in b.name]
+        return partial[0] if len(partial) == 1 else None
+
+    def ensure_body(self, *, name: str, actor: str, chat: str | None,
+                    government: str | None = None) -> BodyView:
+        with self.session() as s:
+            body = s.exec(select(Body).where(Body.name == name)).first()
+            if body is None:
+                taken = set(s.exec(select(Body.code)))
+                body = Body(name=name, code=_default_code(name, taken), government=government,
+                            created_at=self.clock())
+                s.add(body)
+                s.flush()
+                self.audit(s, actor=actor, chat=chat, action="body.create", target=name,
+                           after={"name": name, "code": body.code})
+            return self._body_view(s, body)
+
+    def update_body(self, *, body_id: int, actor: str, chat: str | None, **changes: Any) -> BodyView:
+        allowed = {"next_meeting", "reminder_weekday", "reminder_time", "deadline_office_days",
+                   "government", "code"}
+        with self.session() as s:
+            body = s.get(Body, body_id)
+            if body is None:
+                raise StoreError("找不到這個會議。")
+            before = {k: str(getattr(body, k)) for k in changes}
+            for key, value in changes.items():
+                if key not in allowed:
+                    raise ValueError(key)
+                setattr(body, key, value)
+            s.add(body)
+            self.audit(s, actor=actor, chat=chat, action="body.update", target=body.name,
+                       before=before, after={k: str(v) for k, v in changes.items()})
+            return self._body_view(s, body)
+
+    def add_meeting(self, *, body_id: int, number: int | None, held_on: date | None, actor: str,
+                    chat: str | None, title: str = "", chair: str | None = None,
+                    recorder: str | None = None, location: str | None = None,
+                    digest: str | None = None) -> int:
+        with self.session() as s:
+            meeting = self._meeting_in(s, body_id=body_id, number=number, held_on=held_on, title=title,
+                                       chair=chair, recorder=recorder, location=location, digest=digest)
+            self.audit(s, actor=actor, chat=chat, action="meeting.create", target=title or str(number),
+                       after={"number": number, "held_on": str(held_on)})
+            assert meeting.id is not None
+            return meeting.id
+
+    def _meeting_in(self, s: Session, *, body_id: int, number: int | None, held_on: date | None,
+                    **fields: Any) -> Meeting:
+        existing = None
+        if number is not None:
+            existing = s.exec(select(Meeting).where(Meeting.body_id == body_id,
+                                                    Meeting.number == number)).first()
+        if existing is not None:
+            raise StoreError(f"第{number}次會議已經存在。")
+        meeting = Meeting(body_id=body_id, number=number, held_on=held_on, created_at=self.clock(),
+                          **fields)
+        s.add(meeting)
+        s.flush()
+        return meeting
+
+    def meeting_numbers(self, *, body_id: int) -> list[tuple[int | None, date | None]]:
+        with self.session() as s:
+            rows = s.exec(select(col(Meeting.number), col(Meeting.held_on)).where(Meeting.body_id == body_id)
+                          .order_by(col(Meeting.held_on), col(Meeting.id)))
+            return [(n, d) for n, d in rows]
+
+    # ---- items ---------------------------------------------------------------------------
+    def _views(self, s: Session, items: list[Item]) -> list[ItemView]:
+        if not items:
+            return []
+        ids = [i.id for i in items]
+        bodies = {b.id: b for b in s.exec(select(Body))}
+        multi = len(bodies) > 1
+        meeting_ids = {i.meeting_id for i in items if i.meeting_id}
+        numbers = dict(s.exec(select(col(Meeting.id), col(Meeting.number))
+                              .where(col(Meeting.id).in_(meeting_ids))).all())
+        agencies: dict[int, list[ItemAgency]] = defaultdict(list)
+        for link in s.exec(select(ItemAgency).where(col(ItemAgency.item_id).in_(ids))):
+            agencies[link.item_id].append(link)
+        replies: dict[int, list[ReplyView]] = defaultdict(list)
+        query = select(Reply).where(col(Reply.item_id).in_(ids)).order_by(col(Reply.at), col(Reply.id))
+        for r in s.exec(query):
+            assert r.id is not None
+            replies[r.item_id].append(ReplyView(
+                id=r.id, agency=r.agency, kind=r.kind, text=r.text, author=r.author,
+                author_name=r.author_name, at=r.at, late=r.late, withdrawn=r.withdrawn,
+                superseded=r.superseded_by is not None))
+        views = []
+        for item in items:
+            assert item.id is not None
+            body = bodies[item.body_id]
+            links = sorted(agencies[item.id], key=lambda a: (a.role != LEAD, a.position))
+            views.append(ItemView(
+                id=item.id, body_id=item.body_id, body=body.name, code=body.code, case=item.case,
+                label=f"{body.code}{item.case}" if multi else item.case, subject=item.subject,
+                text=item.text, status=item.status, due_next_meeting=item.due_next_meeting,
+                due_date=item.due_date, agencies=tuple((a.agency, a.role) for a in links),
+                meeting_number=numbers.get(item.meeting_id) if item.meeting_id else None,
+                warning=item.warning, proposal=item.proposal, proposal_reason=item.proposal_reason,
+                replies=tuple(replies[item.id])))
+        return views
+
+    def items(self, *, body_id: int | None = None, status: str = "open",
+              agencies: Collection[str] | None = None, ids: Iterable[int] | None = None) -> list[ItemView]:
+        """Items by body, status (open | released | all | a status) and responsible agencies."""
+        with self.session() as s:
+            query = select(Item)
+            if body_id is not None:
+                query = query.where(Item.body_id == body_id)
+            if status == "open":
+                query = query.where(Item.status != RELEASED)
+            elif status != "all":
+                query = query.where(Item.status == status)
+            if ids is not None:
+                query = query.where(col(Item.id).in_(list(ids)))
+            if agencies is not None:
+                owned = select(ItemAgency.item_id).where(col(ItemAgency.agency).in_(list(agencies)))
+                query = query.where(col(Item.id).in_(owned))
+            found = list(s.exec(query))
+            views = self._views(s, found)
+        return sorted(views, key=lambda v: (v.body_id, _case_sort(v.case)))
+
+    def item(self, *, item_id: int) -> ItemView:
+        found = self.items(ids=[item_id], status="all")
+        if not found:
+            raise StoreError("找不到這個列管案。")
+        return found[0]
+
+    def find_case(self, *, ref: str) -> list[ItemView]:
+        """Items a user means by what they typed after '#': 12, 社安12, 104-2-2."""
+        m = CASE_REF.match(ref.strip().lstrip("#"))
+        if not m:
+            return []
+        with self.session() as s:
+            query = select(Item).where(Item.case == m.group("case"))
+            if m.group("code"):
+                query = query.join(Body).where(Body.code == m.group("code"))
+            return self._views(s, list(s.exec(query)))
+
+    def next_case(self, s: Session, body_id: int) -> str:
+        cases = s.exec(select(Item.case).where(Item.body_id == body_id))
+        return str(max((int(c) for c in cases if c.isdigit()), default=0) + 1)
+
+    def add_item(self, *, body_id: int, text: str, agencies: list[tuple[str, str]], actor: str,
+                 chat: str | None, subject: str = "", case: str | None = None,
+                 due_next_meeting: bool = False, due_date: date | None = None,
+                 meeting_id: int | None = None, source: str | None = None,
+                 warning: str | None = None) -> ItemView:
+        with self.session() as s:
+            item = self._item_in(s, body_id=body_id, text=text, agencies=agencies, subject=subject,
+                                 case=case, due_next_meeting=due_next_meeting, due_date=due_date,
+                                 meeting_id=meeting_id, source=source, warning=warning)
+            self.audit(s, actor=actor, chat=chat, action="item.create", target=item.case,
+                       after=_item_dict(item) | {"agencies": agencies})
+            return self._views(s, [item])[0]
+
+    def _item_in(self, s: Session, *, body_id: int, text: str, agencies: list[tuple[str, str]],
+                 subject: str, case: str | None, due_next_meeting: bool, due_date: date | None,
+                 meeting_id: int | None, source: str | None, warning: str | None) -> Item:
+        now = self.clock()
+        item = Item(body_id=body_id, case=case or self.next_case(s, body_id), subject=subject, text=text,
+                    due_next_meeting=due_next_meeting, due_date=due_date, meeting_id=meeting_id,
+                    source=source, warning=warning, created_at=now, updated_at=now)
+        s.add(item)
+        s.flush()
+        assert item.id is not None
+        self._set_agencies(s, item.id, agencies)
+        s.add(Review(item_id=item.id, meeting_id=meeting_id, decision="created", at=now))
+        return item
+
+    def _set_agencies(self, s: Session, item_id: int, agencies: list[tuple[str, str]]) -> None:
+        for link in s.exec(select(ItemAgency).where(ItemAgency.item_id == item_id)):
+            s.delete(link)
+        s.flush()
+        seen: set[str] = set()
+        for position, (name, role) in enumerate(agencies):
+            if name not in seen:
+                seen.add(name)
+                s.add(ItemAgency(item_id=item_id, agency=name, role=role, position=position))
+
+    def change_item(self, *, item_id: int, actor: str, chat: str | None, action: str,
+                    agencies: list[tuple[str, str]] | None = None, review: str | None = None,
+                    meeting_id: int | None = None, **changes: Any) -> ItemView:
+        """Edit an item's fields (and its agencies), audited with before and after."""
+        with self.session() as s:
+            item = s.get(Item, item_id)
+            if item is None:
+                raise StoreError("找不到這個列管案。")
+            before = _item_dict(item)
+            old_agencies = list(s.exec(select(ItemAgency.agency, ItemAgency.role)
+                                       .where(ItemAgency.item_id == item_id)))
+            for key, value in changes.items():
+                setattr(item, key, value)
+            item.updated_at = self.clock()
+            s.add(item)
+            if agencies is not None:
+                self._set_agencies(s, item_id, agencies)
+            if review is not None:
+                s.add(Review(item_id=item_id, meeting_id=meeting_id, decision=review,
+                             text=changes.get("text", "") if review == "renewed" else "", at=self.clock()))
+            self.audit(s, actor=actor, chat=chat, action=action, target=item.case,
+                       before=before | {"agencies": [list(a) for a in old_agencies]},
+                       after=_item_dict(item) | ({"agencies": agencies} if agencies is not None else {}))
+            s.flush()
+            return self._views(s, [item])[0]
+
+    def reviews(self, *, item_id: int) -> list[tuple[str, int | None, str]]:
+        with self.session() as s:
+            rows = s.exec(select(Review.decision, Meeting.number, Review.text)
+                          .join(Meeting, col(Review.meeting_id) == Meeting.id, isouter=True)
+                          .where(Review.item_id == item_id).order_by(col(Review.at), col(Review.id)))
+            return [(d, n, t) for d, n, t in rows]
+
+    def count_items(self) -> int:
+        with self.session() as s:
+            return int(s.exec(select(func.count()).select_from(Item)).one())
+
+
+def _case_sort(case: str) -> tuple[int, ...]:
+    return tuple(int(p) if p.isdigit() else 0 for p in case.split("-"))

@@ -1,0 +1,219 @@
+"""Every table of the bot, in one place. The Store (storage/store.py) is the only code that writes them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# item.status
+TRACKING, CONTINUED, RELEASED, OTHER = "tracking", "continued", "released", "other"
+STATUS_ZH = {TRACKING: "列管中", CONTINUED: "繼續列管", RELEASED: "解除列管", OTHER: "另案處理"}
+LEAD, ASSIST = "lead", "assist"
+SECRETARIAT = "秘書處"
+
+
+class Body(SQLModel, table=True):
+    """A standing body or meeting series (強化社會安全網中央跨部會平台)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=200)
+    code: str = Field(unique=True, max_length=20)  # typed before a case number when several bodies exist
+    government: str | None = Field(default=None, max_length=100)  # whose 本部 / 本府 / 社會局
+    next_meeting: date | None = None
+    reminder_weekday: int = 0
+    reminder_time: str = Field(default="09:30", max_length=5)
+    deadline_office_days: int = 5
+    created_at: datetime
+
+
+class Meeting(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("body_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="body.id", index=True)
+    number: int | None = None
+    held_on: date | None = None
+    title: str = Field(default="", max_length=300)
+    chair: str | None = Field(default=None, max_length=200)
+    recorder: str | None = Field(default=None, max_length=200)
+    location: str | None = Field(default=None, max_length=300)
+    digest: str | None = Field(default=None, max_length=64, index=True)  # of imported minutes
+    created_at: datetime
+
+
+class Item(SQLModel, table=True):
+    """A tracked item (列管事項); `case` is stable across meetings within its body."""
+
+    __table_args__ = (UniqueConstraint("body_id", "case"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="body.id", index=True)
+    case: str = Field(max_length=40)
+    subject: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default=TRACKING, max_length=20)
+    due_next_meeting: bool = False
+    due_date: date | None = None
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    source: str | None = Field(default=None, max_length=200)
+    warning: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    proposal: str | None = Field(default=None, max_length=20)  # release | keep
+    proposal_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime
+    updated_at: datetime
+
+
+class ItemAgency(SQLModel, table=True):
+    item_id: int = Field(foreign_key="item.id", primary_key=True)
+    agency: str = Field(primary_key=True, max_length=100)
+    role: str = Field(default=LEAD, max_length=10)
+    position: int = 0
+
+
+class Review(SQLModel, table=True):
+    """What a meeting decided about an item: created, renewed, released, continued, other."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    decision: str = Field(max_length=20)
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    at: datetime
+
+
+class Reply(SQLModel, table=True):
+    """A status reply (辦理情形) or a request to release (建議解除); edits add a version."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    agency: str = Field(max_length=100)
+    kind: str = Field(default="progress", max_length=20)  # progress | ask_release
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    author: str = Field(max_length=200)
+    author_name: str | None = Field(default=None, max_length=200)
+    chat: str = Field(max_length=200)
+    message_id: str | None = Field(default=None, max_length=100, index=True)
+    at: datetime
+    late: bool = False
+    superseded_by: int | None = None
+    withdrawn: bool = False
+
+
+class AgencyEntry(SQLModel, table=True):
+    """Agencies the secretariat added (機關 新增) or aliases it gave (機關 別名)."""
+
+    name: str = Field(primary_key=True, max_length=100)
+    short: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    parent: str | None = Field(default=None, max_length=100)
+    kind: str = Field(default="unit", max_length=20)
+
+
+class ChatBinding(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("chat"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat: str = Field(max_length=200)  # platform:chat_id
+    agency: str = Field(max_length=100)  # or 秘書處
+    bound_by: str = Field(max_length=200)
+    bound_at: datetime
+
+
+class BindCode(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=20)
+    agency: str = Field(max_length=100)
+    created_by: str = Field(max_length=200)
+    expires_at: datetime
+    used_at: datetime | None = None
+    used_by: str | None = Field(default=None, max_length=200)
+
+
+class BindFailure(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    chat: str = Field(max_length=200, index=True)
+    at: datetime
+
+
+class Admin(SQLModel, table=True):
+    """A person (platform:user id) who acts as the secretariat in any chat."""
+
+    user: str = Field(primary_key=True, max_length=200)
+    added_by: str = Field(max_length=200)
+    added_at: datetime
+
+
+class Audit(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    actor: str = Field(max_length=200)
+    chat: str | None = Field(default=None, max_length=200)
+    action: str = Field(max_length=50)
+    target: str | None = Field(default=None, max_length=200)
+    before: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+class SentMessage(SQLModel, table=True):
+    """A platform message id the bot produced, and the items it listed (so quoting it lands)."""
+
+    __table_args__ = (UniqueConstraint("chat", "message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat: str = Field(max_length=200)
+    message_id: str = Field(max_length=100)
+    item_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    at: datetime
+
+
+class PendingImport(SQLModel, table=True):
+    """Minutes read in a chat, waiting for 確認匯入 or 取消."""
+
+    chat: str = Field(primary_key=True, max_length=200)
+    author: str = Field(max_length=200)
+    body: str | None = Field(default=None, max_length=200)
+    source_text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime
+
+
+class KeyValue(SQLModel, table=True):
+    """Generated secrets and other small state kept in the database."""
+
+    key: str = Field(primary_key=True, max_length=100)
+    value: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class DayOff(SQLModel, table=True):
+    """Government calendar overrides: 停班 days, or the DGPA calendar's days (off or 補班)."""
+
+    day: date = Field(primary_key=True)
+    office: bool = False  # True: a make-up workday (補班)
+    reason: str = Field(default="", max_length=200)
+    source: str = Field(default="manual", max_length=20)
+
+
+class Outbox(SQLModel, table=True):
+    """Every outgoing message is a row before it is sent; `key` makes a resend of a round a no-op."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=200)
+    chat: str = Field(max_length=200, index=True)
+    payload: dict = Field(sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=20, index=True)  # pending | sent | failed
+    attempts: int = 0
+    next_attempt_at: datetime
+    reply_token: str | None = Field(default=None, max_length=200)
+    reply_token_expires: datetime | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    message_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime
+    sent_at: datetime | None = None
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """A webhook event, recorded before the 200 so a redelivery or a crash is handled once."""
+
+    key: str = Field(primary_key=True, max_length=200)  # platform:event id
+    payload: dict = Field(sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="received", max_length=20)  # received | done
+    at: datetime

@@ -1,0 +1,122 @@
+"""Who is who: chats bound to agencies, binding codes, and the people who act as the secretariat."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from storage.base import StoreBase, StoreError
+from storage.models import Admin, BindCode, BindFailure, ChatBinding
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
+CODE_TTL = timedelta(hours=24)
+FAILURE_WINDOW = timedelta(hours=1)
+MAX_FAILURES = 5
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def display_code(code: str) -> str:
+    return f"{code[:3]}-{code[3:]}"
+
+
+class PeopleMixin(StoreBase):
+    def create_bind_code(self, *, agency: str, actor: str, chat: str | None) -> str:
+        with self.session() as s:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+            s.add(BindCode(code=code, agency=agency, created_by=actor,
+                           expires_at=self.clock() + CODE_TTL))
+            self.audit(s, actor=actor, chat=chat, action="bindcode.create", target=agency)
+            return display_code(code)
+
+    def locked_out(self, *, chat: str) -> bool:
+        with self.session() as s:
+            recent = s.exec(select(func.count()).select_from(BindFailure).where(
+                BindFailure.chat == chat, BindFailure.at > self.clock() - FAILURE_WINDOW)).one()
+            return int(recent) >= MAX_FAILURES
+
+    def redeem_code(self, *, code: str, chat: str, actor: str) -> str:
+        """Bind `chat` with a code and return the agency; StoreError with the reason otherwise."""
+        now = self.clock()
+        with self.session() as s:
+            found = s.get(BindCode, normalise_code(code))
+            if found is None or found.used_at is not None or found.expires_at < now:
+                reason = ("這個綁定碼已使用過" if found is not None and found.used_at is not None
+                          else "這個綁定碼已過期" if found is not None else "綁定碼不正確")
+            else:
+                reason = ""
+            if reason:  # recorded (committed) before refusing, so five wrong codes lock the chat out
+                s.add(BindFailure(chat=chat, at=now))
+                self.audit(s, actor=actor, chat=chat, action="bind.fail", target=normalise_code(code))
+        if reason:
+            raise StoreError(reason)
+        with self.session() as s:
+            found = s.get(BindCode, normalise_code(code))
+            assert found is not None
+            found.used_at, found.used_by = now, chat
+            s.add(found)
+            binding = s.exec(select(ChatBinding).where(ChatBinding.chat == chat)).first()
+            before = {"agency": binding.agency} if binding else None
+            if binding is None:
+                binding = ChatBinding(chat=chat, agency=found.agency, bound_by=actor, bound_at=now)
+            binding.agency, binding.bound_by, binding.bound_at = found.agency, actor, now
+            s.add(binding)
+            self.audit(s, actor=actor, chat=chat, action="bind", target=found.agency, before=before,
+                       after={"agency": found.agency})
+            return found.agency
+
+    def binding(self, *, chat: str) -> str | None:
+        with self.session() as s:
+            found = s.exec(select(ChatBinding).where(ChatBinding.chat == chat)).first()
+            return found.agency if found else None
+
+    def bindings(self) -> list[tuple[str, str]]:
+        """(chat, agency) of every bound chat, by agency."""
+        with self.session() as s:
+            rows = s.exec(select(ChatBinding.chat, ChatBinding.agency)
+                          .order_by(col(ChatBinding.agency), col(ChatBinding.id)))
+            return [(c, a) for c, a in rows]
+
+    def unbind(self, *, chat: str, actor: str, by_chat: str | None) -> str | None:
+        with self.session() as s:
+            found = s.exec(select(ChatBinding).where(ChatBinding.chat == chat)).first()
+            if found is None:
+                return None
+            s.delete(found)
+            self.audit(s, actor=actor, chat=by_chat, action="unbind", target=chat,
+                       before={"agency": found.agency})
+            return found.agency
+
+    # ---- people who act as the secretariat anywhere ---------------------------------------
+    def is_admin(self, *, user: str) -> bool:
+        with self.session() as s:
+            return s.get(Admin, user) is not None
+
+    def add_admin(self, *, user: str, actor: str) -> bool:
+        with self.session() as s:
+            if s.get(Admin, user) is not None:
+                return False
+            s.add(Admin(user=user, added_by=actor, added_at=self.clock()))
+            self.audit(s, actor=actor, chat=None, action="admin.add", target=user)
+            return True
+
+    def remove_admin(self, *, user: str, actor: str) -> bool:
+        with self.session() as s:
+            found = s.get(Admin, user)
+            if found is None:
+                return False
+            s.delete(found)
+            self.audit(s, actor=actor, chat=None, action="admin.remove", target=user)
+            return True
+
+    def admins(self) -> list[str]:
+        with self.session() as s:
+            return list(s.exec(select(Admin.user).order_by(col(Admin.user))))
+
+
+__all__ = ["PeopleMixin", "StoreError", "display_code", "normalise_code"]

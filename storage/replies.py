@@ -1,0 +1,88 @@
+"""Status replies (辦理情形): added, edited (a new version) and withdrawn, never deleted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from storage.base import StoreBase, StoreError
+from storage.models import Item, Reply, SentMessage
+
+
+class RepliesMixin(StoreBase):
+    def add_reply(self, *, item_id: int, agency: str, text: str, author: str, chat: str,
+                  author_name: str | None = None, message_id: str | None = None,
+                  kind: str = "progress", late: bool = False, at: datetime | None = None) -> int:
+        with self.session() as s:
+            item = s.get(Item, item_id)
+            if item is None:
+                raise StoreError("找不到這個列管案。")
+            reply = Reply(item_id=item_id, agency=agency, kind=kind, text=text, author=author,
+                          author_name=author_name, chat=chat, message_id=message_id,
+                          at=at or self.clock(), late=late)
+            s.add(reply)
+            s.flush()
+            self.audit(s, actor=author, chat=chat, action=f"reply.{kind}", target=item.case,
+                       after={"agency": agency, "text": text, "late": late})
+            assert reply.id is not None
+            return reply.id
+
+    def _current(self, s: Session, *, chat: str, message_id: str) -> list[Reply]:
+        return list(s.exec(select(Reply).where(Reply.chat == chat, Reply.message_id == message_id,
+                                               col(Reply.superseded_by).is_(None))))
+
+    def edit_replies(self, *, chat: str, message_id: str, text: str, author: str) -> list[int]:
+        """An edited message: each reply it carried gets a new version; the old one is kept."""
+        with self.session() as s:
+            changed = []
+            for old in self._current(s, chat=chat, message_id=message_id):
+                new = Reply(item_id=old.item_id, agency=old.agency, kind=old.kind, text=text,
+                            author=author, author_name=old.author_name, chat=chat,
+                            message_id=message_id, at=self.clock(), late=old.late, withdrawn=old.withdrawn)
+                s.add(new)
+                s.flush()
+                old.superseded_by = new.id
+                s.add(old)
+                self.audit(s, actor=author, chat=chat, action="reply.edit", target=str(old.item_id),
+                           before={"text": old.text}, after={"text": text})
+                changed.append(old.item_id)
+            return changed
+
+    def withdraw_replies(self, *, chat: str, message_id: str, author: str) -> list[int]:
+        """An unsent message: the replies it carried are marked withdrawn, kept in history."""
+        with self.session() as s:
+            withdrawn = []
+            for reply in self._current(s, chat=chat, message_id=message_id):
+                reply.withdrawn = True
+                s.add(reply)
+                self.audit(s, actor=author, chat=chat, action="reply.withdraw", target=str(reply.item_id),
+                           before={"text": reply.text})
+                withdrawn.append(reply.item_id)
+            return withdrawn
+
+    def replies_since(self, *, since: datetime | None) -> list[tuple[int, str, datetime]]:
+        """(item id, agency, at) of standing progress replies, for 未回報 and the digest."""
+        with self.session() as s:
+            query = select(Reply.item_id, Reply.agency, Reply.at).where(
+                Reply.kind == "progress", col(Reply.withdrawn).is_(False),
+                col(Reply.superseded_by).is_(None))
+            if since is not None:
+                query = query.where(Reply.at >= since)
+            return [(i, a, t) for i, a, t in s.exec(query)]
+
+    # ---- the bot's own messages, so that quoting one lands on its items ----------------
+    def record_sent(self, *, chat: str, message_ids: list[str], item_ids: list[int]) -> None:
+        with self.session() as s:
+            for message_id in message_ids:
+                exists = s.exec(select(SentMessage).where(SentMessage.chat == chat,
+                                                          SentMessage.message_id == message_id)).first()
+                if exists is None:
+                    s.add(SentMessage(chat=chat, message_id=message_id, item_ids=list(item_ids),
+                                      at=self.clock()))
+
+    def items_of_message(self, *, chat: str, message_id: str) -> list[int] | None:
+        with self.session() as s:
+            sent = s.exec(select(SentMessage).where(SentMessage.chat == chat,
+                                                    SentMessage.message_id == message_id)).first()
+            return list(sent.item_ids) if sent else None

@@ -1,0 +1,78 @@
+"""Read-only views the Store hands out: plain values, no session attached."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from storage.models import LEAD, RELEASED
+
+
+@dataclass(frozen=True)
+class ReplyView:
+    id: int
+    agency: str
+    kind: str
+    text: str
+    author: str
+    author_name: str | None
+    at: datetime
+    late: bool
+    withdrawn: bool
+    superseded: bool
+
+
+@dataclass(frozen=True)
+class ItemView:
+    id: int
+    body_id: int
+    body: str
+    code: str
+    case: str
+    label: str  # what a user types after '#': the case, with the body code when several bodies exist
+    subject: str
+    text: str
+    status: str
+    due_next_meeting: bool
+    due_date: date | None
+    agencies: tuple[tuple[str, str], ...]  # (name, role), leads first
+    meeting_number: int | None
+    warning: str | None
+    proposal: str | None
+    proposal_reason: str | None
+    replies: tuple[ReplyView, ...] = field(default=())
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != RELEASED
+
+    @property
+    def leads(self) -> list[str]:
+        return [name for name, role in self.agencies if role == LEAD]
+
+    @property
+    def assists(self) -> list[str]:
+        return [name for name, role in self.agencies if role != LEAD]
+
+    @property
+    def current_replies(self) -> list[ReplyView]:
+        """Every reply that still stands: not edited over, not withdrawn."""
+        return [r for r in self.replies if not r.superseded and not r.withdrawn]
+
+    def latest_reply(self, agency: str | None = None) -> ReplyView | None:
+        standing = [r for r in self.current_replies if agency is None or r.agency == agency]
+        return max(standing, key=lambda r: (r.at, r.id), default=None)
+
+
+@dataclass(frozen=True)
+class BodyView:
+    id: int
+    name: str
+    code: str
+    government: str | None
+    next_meeting: date | None
+    reminder_weekday: int
+    reminder_time: str
+    deadline_office_days: int
+    last_meeting_number: int | None
+    last_meeting_date: date | None

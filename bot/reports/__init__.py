@@ -1,0 +1,120 @@
+"""The 「前次會議決議辦理情形」 report in every format the secretariat asks for.
+
+`render` turns ReportData into the bytes of one format; `write_report` puts them on disk atomically.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
+from typing import NoReturn
+
+from bot.reports import csv, docx, html, markdown, odt
+from bot.reports.model import ReportData, ReportReply, ReportRow, ReportSummary
+
+FORMATS = ("docx", "odt", "md", "csv", "html")
+
+MIME: dict[str, str] = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "md": "text/markdown; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+}
+
+_RENDERERS: dict[str, Callable[[ReportData], bytes]] = {
+    "docx": docx.render,
+    "odt": odt.render,
+    "md": markdown.render,
+    "csv": csv.render,
+    "html": html.render,
+}
+
+# Characters that Windows, macOS or a chat app would refuse in a file name.
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+class ReportError(Exception):
+    """A report that cannot be produced or saved; str() is a zh-TW answer that says what to do."""
+
+
+def _format(fmt: str) -> str:
+    name = fmt.strip().lower().lstrip(".")
+    if name not in _RENDERERS:
+        raise ReportError(f"不支援的報告格式「{fmt}」。可用的格式：{'、'.join(FORMATS)}。")
+    return name
+
+
+def render(data: ReportData, fmt: str) -> bytes:
+    """The whole report in one format (docx, odt, md, csv or html)."""
+    return _RENDERERS[_format(fmt)](data)
+
+
+def default_filename(data: ReportData, fmt: str) -> str:
+    """強化社會安全網中央跨部會平台第6次會議_前次會議決議辦理情形.docx"""
+    stem = _UNSAFE_NAME.sub("_", f"{data.title()}_前次會議決議辦理情形")
+    return f"{stem}.{_format(fmt)}"
+
+
+def _explain(exc: OSError, path: Path, fmt: str) -> str:
+    folder = path.parent
+    if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
+        return f"無法寫入報告：沒有寫入資料夾「{folder}」的權限，請改存到其他位置。"
+    if isinstance(exc, IsADirectoryError):
+        return f"無法寫入報告：「{path}」是一個資料夾，請在後面加上檔名，例如「{path / f'報告.{fmt}'}」。"
+    if isinstance(exc, FileNotFoundError | NotADirectoryError) and folder.exists() and not folder.is_dir():
+        return f"無法寫入報告：「{folder}」是檔案而不是資料夾，請改存到其他位置。"
+    if isinstance(exc, FileNotFoundError | NotADirectoryError) and not folder.exists():
+        return f"無法寫入報告：資料夾「{folder}」不存在，請先建立資料夾，或改存到其他位置。"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"無法寫入報告：「{folder}」所在的磁碟空間不足，請清出空間或改存到其他位置。"
+    return f"無法寫入報告「{path}」（{exc.strerror or exc}），請確認路徑與權限後再試。"
+
+
+def write_report(data: ReportData, fmt: str, path: Path) -> Path:
+    """Render, write to a temporary file beside `path`, then rename: `path` is whole or untouched."""
+    content = render(data, fmt)
+    fmt, path = _format(fmt), Path(path)
+    if path.is_dir():
+        _fail(IsADirectoryError(errno.EISDIR, "is a directory"), path, fmt)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        _fail(exc, path, fmt)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is meant to be shared
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            _fail(exc, path, fmt)
+        raise
+    return path
+
+
+def _fail(exc: OSError, path: Path, fmt: str) -> NoReturn:
+    raise ReportError(_explain(exc, path, fmt)) from exc
+
+
+__all__ = [
+    "FORMATS",
+    "MIME",
+    "ReportData",
+    "ReportError",
+    "ReportReply",
+    "ReportRow",
+    "ReportSummary",
+    "default_filename",
+    "render",
+    "write_report",
+]

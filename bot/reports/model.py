@@ -1,0 +1,81 @@
+"""What a 「前次會議決議辦理情形」 report is made of, independent of any file format.
+
+The lead fills these from the database; the renderers only read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+RELEASE = "擬解除列管"
+KEEP = "擬繼續列管"
+
+
+@dataclass(frozen=True)
+class ReportReply:
+    """An agency's latest 辦理情形 for one item; `late` when it came after the deadline (逾期回報)."""
+
+    agency: str
+    text: str
+    at: date
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    case: str  # 案號 as users type it, e.g. "6"
+    subject: str  # 案由 (may be "")
+    decision: str  # the decision text
+    origin: str  # the meeting it came from, e.g. "第4次會議"
+    leads: tuple[str, ...]
+    assists: tuple[str, ...]
+    replies: tuple[ReportReply, ...]  # each agency's latest reply
+    missing: tuple[str, ...]  # agencies of this item that have not replied
+    proposal: str  # RELEASE | KEEP | ""
+    due: str = ""  # display text, e.g. "下次會議" or "115/6/10"
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    total: int
+    release: int  # 擬解除列管
+    keep: int  # 擬繼續列管
+    undecided: int  # neither proposal yet
+    unanswered: int  # rows with no reply at all, whatever the proposal
+
+
+@dataclass(frozen=True)
+class ReportData:
+    body: str  # e.g. 強化社會安全網中央跨部會平台
+    meeting_number: int | None  # the meeting the report is for
+    meeting_date: date | None
+    cutoff: date  # 資料截至
+    rows: tuple[ReportRow, ...]
+
+    def summary(self) -> ReportSummary:
+        release = sum(1 for r in self.rows if r.proposal == RELEASE)
+        keep = sum(1 for r in self.rows if r.proposal == KEEP)
+        return ReportSummary(
+            total=len(self.rows),
+            release=release,
+            keep=keep,
+            undecided=len(self.rows) - release - keep,
+            unanswered=sum(1 for r in self.rows if not r.replies),
+        )
+
+    def title(self) -> str:
+        """強化社會安全網中央跨部會平台第6次會議; without a number, the body followed by 會議."""
+        if self.meeting_number is None:
+            return f"{self.body}會議"
+        return f"{self.body}第{self.meeting_number}次會議"
+
+    def summary_line(self) -> str:
+        """共 17 案：擬解除列管 5 案、擬繼續列管 8 案、尚未決定 4 案；未回報 4 案。"""
+        s = self.summary()
+        if s.total == 0:
+            return "共 0 案。"
+        return (
+            f"共 {s.total} 案：{RELEASE} {s.release} 案、{KEEP} {s.keep} 案、"
+            f"尚未決定 {s.undecided} 案；未回報 {s.unanswered} 案。"
+        )

@@ -1,0 +1,94 @@
+"""What the chair gets on paper: LibreOffice prints the .docx and the .odt of a 60-item report.
+
+LibreOffice is a test dependency (`make system-deps` installs it), so its absence fails these tests.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from bot.reports import write_report
+from tests.reports.samples import BODY, long_report
+
+ROWS = 60
+SOURCES = {"docx": "from_word.docx", "odt": "from_odf.odt"}
+
+
+def _soffice() -> str:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None:
+        pytest.fail("找不到 LibreOffice（soffice），報告的 PDF 檢查需要它：請先執行 make system-deps。")
+    return found
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PdfReader]:
+    soffice = _soffice()
+    folder = tmp_path_factory.mktemp("pdf")
+    report = long_report(ROWS)
+    files = [str(write_report(report, fmt, folder / name)) for fmt, name in SOURCES.items()]
+    # A private HOME and profile: no lock or first-run state shared with anyone else's LibreOffice.
+    env = {**os.environ, "HOME": str(folder / "home")}
+    profile = f"-env:UserInstallation={(folder / 'profile').as_uri()}"
+    done = subprocess.run(
+        [soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", str(folder), *files],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    readers = {}
+    for fmt, name in SOURCES.items():
+        pdf = folder / Path(name).with_suffix(".pdf")
+        assert pdf.exists(), f"LibreOffice did not convert {name}: {done.stdout}{done.stderr}"
+        readers[fmt] = PdfReader(pdf)
+    return readers
+
+
+def _pages(reader: PdfReader) -> list[str]:
+    """The text of each page without whitespace: PDF extraction spaces CJK and digits at will."""
+    return [re.sub(r"\s+", "", page.extract_text()) for page in reader.pages]
+
+
+def test_libreoffice_is_installed_for_the_pdf_checks() -> None:
+    assert _soffice()
+
+
+@pytest.mark.parametrize("fmt", SOURCES)
+def test_a_long_report_prints_on_several_a4_landscape_pages(pdfs: dict[str, PdfReader], fmt: str) -> None:
+    pages = pdfs[fmt].pages
+    assert len(pages) > 1
+    for page in pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert (round(width), round(height)) == (842, 595), "A4 landscape is 297 × 210 mm"
+
+
+@pytest.mark.parametrize("fmt", SOURCES)
+def test_the_header_row_is_repeated_on_every_page(pdfs: dict[str, PdfReader], fmt: str) -> None:
+    for number, text in enumerate(_pages(pdfs[fmt]), start=1):
+        assert "案由及決議（定）事項" in text and "主辦／協辦機關" in text, f"page {number} has no header row"
+
+
+@pytest.mark.parametrize("fmt", SOURCES)
+def test_every_page_is_numbered_in_the_footer(pdfs: dict[str, PdfReader], fmt: str) -> None:
+    pages = _pages(pdfs[fmt])
+    for number, text in enumerate(pages, start=1):
+        assert f"第{number}頁，共{len(pages)}頁" in text
+
+
+@pytest.mark.parametrize("fmt", SOURCES)
+def test_the_chinese_text_survives_printing(pdfs: dict[str, PdfReader], fmt: str) -> None:
+    text = "".join(_pages(pdfs[fmt]))
+    assert f"{BODY}第6次會議" in text
+    assert "前次會議決議辦理情形（資料截至115年6月3日）" in text
+    assert "未回報" in text and "逾期回報" in text
+    assert "教育部（115/5/18）" in text
+    assert f"共{ROWS}案：擬解除列管15案、擬繼續列管30案、尚未決定15案；未回報30案。" in text

@@ -1,0 +1,16 @@
+"""What the bot does, one module per feature, each with its own explicit router."""
+
+from __future__ import annotations
+
+from bot.router import Router
+
+
+def build_router() -> Router:
+    from handlers import agencies, binding, items, meetings, replies
+    from handlers.help import make_help
+
+    router = Router()
+    for feature in (items, replies, binding, meetings, agencies):
+        router.include(feature.router)
+    router.include(make_help(router))
+    return router

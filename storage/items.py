@@ -74,16 +74,21 @@ class ItemsMixin(StoreBase):
     def ensure_body(self, *, name: str, actor: str, chat: str | None,
                     government: str | None = None) -> BodyView:
         with self.session() as s:
-            body = s.exec(select(Body).where(Body.name == name)).first()
-            if body is None:
-                taken = set(s.exec(select(Body.code)))
-                body = Body(name=name, code=_default_code(name, taken), government=government,
-                            created_at=self.clock())
-                s.add(body)
-                s.flush()
-                self.audit(s, actor=actor, chat=chat, action="body.create", target=name,
-                           after={"name": name, "code": body.code})
-            return self._body_view(s, body)
+            return self._body_view(s, self._body_in(s, name=name, government=government, actor=actor,
+                                                    chat=chat))
+
+    def _body_in(self, s: Session, *, name: str, government: str | None, actor: str,
+                 chat: str | None) -> Body:
+        body = s.exec(select(Body).where(Body.name == name)).first()
+        if body is None:
+            taken = set(s.exec(select(Body.code)))
+            body = Body(name=name, code=_default_code(name, taken), government=government,
+                        created_at=self.clock())
+            s.add(body)
+            s.flush()
+            self.audit(s, actor=actor, chat=chat, action="body.create", target=name,
+                       after={"name": name, "code": body.code})
+        return body
 
     def update_body(self, *, body_id: int, actor: str, chat: str | None, **changes: Any) -> BodyView:
         allowed = {"next_meeting", "reminder_weekday", "reminder_time", "deadline_office_days",

@@ -74,3 +74,31 @@ class MiscMixin(StoreBase):
             s.add(found)
             self.audit(s, actor=actor, chat=chat, action="calendar.set", target=day.isoformat(),
                        after={"office": office, "reason": reason})
+
+    # ---- small flags and a reply waiting for its case number ------------------------------
+    def flag(self, *, key: str, default: bool) -> bool:
+        with self.session() as s:
+            found = s.get(KeyValue, f"flag:{key}")
+            return default if found is None else found.value == "1"
+
+    def set_flag(self, *, key: str, value: bool, actor: str, chat: str | None) -> None:
+        with self.session() as s:
+            found = s.get(KeyValue, f"flag:{key}") or KeyValue(key=f"flag:{key}", value="")
+            found.value = "1" if value else "0"
+            s.add(found)
+            self.audit(s, actor=actor, chat=chat, action="flag.set", target=key, after={"value": value})
+
+    def set_pending_reply(self, *, chat: str, user: str, text: str) -> None:
+        with self.session() as s:
+            found = s.get(KeyValue, f"pending:{chat}:{user}") or KeyValue(key=f"pending:{chat}:{user}",
+                                                                          value="")
+            found.value = text
+            s.add(found)
+
+    def take_pending_reply(self, *, chat: str, user: str) -> str | None:
+        with self.session() as s:
+            found = s.get(KeyValue, f"pending:{chat}:{user}")
+            if found is None:
+                return None
+            s.delete(found)
+            return found.value

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Dialect, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # item.status
@@ -12,6 +13,25 @@ TRACKING, CONTINUED, RELEASED, OTHER = "tracking", "continued", "released", "oth
 STATUS_ZH = {TRACKING: "列管中", CONTINUED: "繼續列管", RELEASED: "解除列管", OTHER: "另案處理"}
 LEAD, ASSIST = "lead", "assist"
 SECRETARIAT = "秘書處"
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Moments stored as naive UTC on every engine, handed back aware (SQLite keeps no zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+def moment(**kwargs: Any) -> Any:
+    return Field(sa_type=UtcDateTime, **kwargs)
 
 
 class Body(SQLModel, table=True):
@@ -25,7 +45,7 @@ class Body(SQLModel, table=True):
     reminder_weekday: int = 0
     reminder_time: str = Field(default="09:30", max_length=5)
     deadline_office_days: int = 5
-    created_at: datetime
+    created_at: datetime = moment()
 
 
 class Meeting(SQLModel, table=True):
@@ -40,7 +60,7 @@ class Meeting(SQLModel, table=True):
     recorder: str | None = Field(default=None, max_length=200)
     location: str | None = Field(default=None, max_length=300)
     digest: str | None = Field(default=None, max_length=64, index=True)  # of imported minutes
-    created_at: datetime
+    created_at: datetime = moment()
 
 
 class Item(SQLModel, table=True):
@@ -61,8 +81,8 @@ class Item(SQLModel, table=True):
     warning: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     proposal: str | None = Field(default=None, max_length=20)  # release | keep
     proposal_reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime = moment()
+    updated_at: datetime = moment()
 
 
 class ItemAgency(SQLModel, table=True):
@@ -80,7 +100,7 @@ class Review(SQLModel, table=True):
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
     decision: str = Field(max_length=20)
     text: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
-    at: datetime
+    at: datetime = moment()
 
 
 class Reply(SQLModel, table=True):
@@ -95,7 +115,7 @@ class Reply(SQLModel, table=True):
     author_name: str | None = Field(default=None, max_length=200)
     chat: str = Field(max_length=200)
     message_id: str | None = Field(default=None, max_length=100, index=True)
-    at: datetime
+    at: datetime = moment()
     late: bool = False
     superseded_by: int | None = None
     withdrawn: bool = False
@@ -117,22 +137,22 @@ class ChatBinding(SQLModel, table=True):
     chat: str = Field(max_length=200)  # platform:chat_id
     agency: str = Field(max_length=100)  # or 秘書處
     bound_by: str = Field(max_length=200)
-    bound_at: datetime
+    bound_at: datetime = moment()
 
 
 class BindCode(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=20)
     agency: str = Field(max_length=100)
     created_by: str = Field(max_length=200)
-    expires_at: datetime
-    used_at: datetime | None = None
+    expires_at: datetime = moment()
+    used_at: datetime | None = moment(default=None)
     used_by: str | None = Field(default=None, max_length=200)
 
 
 class BindFailure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     chat: str = Field(max_length=200, index=True)
-    at: datetime
+    at: datetime = moment()
 
 
 class Admin(SQLModel, table=True):
@@ -140,12 +160,12 @@ class Admin(SQLModel, table=True):
 
     user: str = Field(primary_key=True, max_length=200)
     added_by: str = Field(max_length=200)
-    added_at: datetime
+    added_at: datetime = moment()
 
 
 class Audit(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime
+    at: datetime = moment()
     actor: str = Field(max_length=200)
     chat: str | None = Field(default=None, max_length=200)
     action: str = Field(max_length=50)
@@ -163,7 +183,7 @@ class SentMessage(SQLModel, table=True):
     chat: str = Field(max_length=200)
     message_id: str = Field(max_length=100)
     item_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    at: datetime
+    at: datetime = moment()
 
 
 class PendingImport(SQLModel, table=True):
@@ -173,7 +193,7 @@ class PendingImport(SQLModel, table=True):
     author: str = Field(max_length=200)
     body: str | None = Field(default=None, max_length=200)
     source_text: str = Field(sa_column=Column(Text, nullable=False))
-    created_at: datetime
+    created_at: datetime = moment()
 
 
 class KeyValue(SQLModel, table=True):
@@ -201,13 +221,13 @@ class Outbox(SQLModel, table=True):
     payload: dict = Field(sa_column=Column(JSON, nullable=False))
     status: str = Field(default="pending", max_length=20, index=True)  # pending | sent | failed
     attempts: int = 0
-    next_attempt_at: datetime
+    next_attempt_at: datetime = moment()
     reply_token: str | None = Field(default=None, max_length=200)
-    reply_token_expires: datetime | None = None
+    reply_token_expires: datetime | None = moment(default=None)
     last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     message_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    created_at: datetime
-    sent_at: datetime | None = None
+    created_at: datetime = moment()
+    sent_at: datetime | None = moment(default=None)
 
 
 class ProcessedEvent(SQLModel, table=True):
@@ -216,4 +236,4 @@ class ProcessedEvent(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=200)  # platform:event id
     payload: dict = Field(sa_column=Column(JSON, nullable=False))
     status: str = Field(default="received", max_length=20)  # received | done
-    at: datetime
+    at: datetime = moment()

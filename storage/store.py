@@ -8,13 +8,14 @@ from datetime import datetime
 from sqlalchemy import Engine, text
 
 from storage.base import StoreError
-from storage.items import ItemsMixin
+from storage.imports import ImportsMixin
 from storage.misc import MiscMixin
+from storage.outbox import OutboxMixin
 from storage.people import PeopleMixin
 from storage.replies import RepliesMixin
 
 
-class Store(ItemsMixin, RepliesMixin, PeopleMixin, MiscMixin):
+class Store(ImportsMixin, RepliesMixin, PeopleMixin, MiscMixin, OutboxMixin):
     def __init__(self, engine: Engine, *, clock: Callable[[], datetime]) -> None:
         super().__init__(engine, clock=clock)
 

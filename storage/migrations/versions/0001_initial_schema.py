@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 20:51:44.278487
+Create Date: 2026-11-22 20:55:42.057923
 """
 
 from collections.abc import Sequence
@@ -23,7 +23,7 @@ def upgrade() -> None:
     op.create_table('admin',
     sa.Column('user', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('added_by', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('added_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('added_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('user')
     )
     op.create_table('agencyentry',
@@ -35,7 +35,7 @@ def upgrade() -> None:
     )
     op.create_table('audit',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
     sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('chat', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
@@ -48,15 +48,15 @@ def upgrade() -> None:
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('agency', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('expires_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.Column('used_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.Column('used_at', sa.DateTime(), nullable=True),
     sa.Column('used_by', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.PrimaryKeyConstraint('code')
     )
     op.create_table('bindfailure',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('chat', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('bindfailure', schema=None) as batch_op:
@@ -71,7 +71,7 @@ def upgrade() -> None:
     sa.Column('reminder_weekday', sa.Integer(), nullable=False),
     sa.Column('reminder_time', sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
     sa.Column('deadline_office_days', sa.Integer(), nullable=False),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code'),
     sa.UniqueConstraint('name')
@@ -81,7 +81,7 @@ def upgrade() -> None:
     sa.Column('chat', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('agency', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('bound_by', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('bound_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('bound_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('chat')
     )
@@ -104,13 +104,13 @@ def upgrade() -> None:
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
     sa.Column('reply_token', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
-    sa.Column('reply_token_expires', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('reply_token_expires', sa.DateTime(), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('message_ids', sa.JSON(), nullable=False),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.Column('sent_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('key')
     )
@@ -123,14 +123,14 @@ def upgrade() -> None:
     sa.Column('author', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('body', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('source_text', sa.Text(), nullable=False),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('chat')
     )
     op.create_table('processedevent',
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('key')
     )
     op.create_table('sentmessage',
@@ -138,7 +138,7 @@ def upgrade() -> None:
     sa.Column('chat', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('message_id', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('item_ids', sa.JSON(), nullable=False),
-    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('chat', 'message_id')
     )
@@ -152,7 +152,7 @@ def upgrade() -> None:
     sa.Column('recorder', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('location', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
     sa.Column('digest', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['body_id'], ['body.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('body_id', 'number')
@@ -175,8 +175,8 @@ def upgrade() -> None:
     sa.Column('warning', sa.Text(), nullable=True),
     sa.Column('proposal', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.Column('proposal_reason', sa.Text(), nullable=True),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['body_id'], ['body.id'], ),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -203,7 +203,7 @@ def upgrade() -> None:
     sa.Column('author_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('chat', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('message_id', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
-    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
     sa.Column('late', sa.Boolean(), nullable=False),
     sa.Column('superseded_by', sa.Integer(), nullable=True),
     sa.Column('withdrawn', sa.Boolean(), nullable=False),
@@ -220,7 +220,7 @@ def upgrade() -> None:
     sa.Column('meeting_id', sa.Integer(), nullable=True),
     sa.Column('decision', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('text', sa.Text(), server_default='', nullable=False),
-    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['item.id'], ),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], ),
     sa.PrimaryKeyConstraint('id')

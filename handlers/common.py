@@ -1,0 +1,67 @@
+"""What several handlers need: which body a command is about, which item a case number means."""
+
+from __future__ import annotations
+
+import re
+
+from bot.context import Context
+from bot.dates import halfwidth
+from bot.format import cases
+from bot.router import UserError
+from bot.scope import agency_scope, answering_as
+from storage.views import BodyView, ItemView
+
+CASE_TOKEN = re.compile(r"^#?\s*([^\s\d#]{0,10}?-?\d+(?:-\d+)*)(?:\s+|$)")
+
+
+def split_case(args: str) -> tuple[str, str]:
+    """'12 理由…' → ('12', '理由…'); UserError when no case number leads."""
+    args = args.strip()
+    m = CASE_TOKEN.match(halfwidth(args))
+    if not m:
+        raise UserError("請在指令後寫案號，例如「案 12」。")
+    return m.group(1), args[m.end():].strip()
+
+
+def pick_body(ctx: Context, args: str) -> tuple[BodyView, str]:
+    """The body named by the first word of `args` (its code or name), or the only body there is."""
+    bodies = ctx.store.bodies()
+    first, _, rest = args.strip().partition(" ")
+    for body in bodies:
+        if first and first in (body.code, body.name):
+            return body, rest.strip()
+    if len(bodies) == 1:
+        return bodies[0], args.strip()
+    if not bodies:
+        raise UserError("目前還沒有任何會議。請先「匯入」會議紀錄，或用「會議 新增 會議名稱」建立。")
+    names = "、".join(f"{b.code}（{b.name}）" for b in bodies)
+    raise UserError(f"目前有多個會議，請在指令後先寫會議代號：{names}。")
+
+
+def visible_items(ctx: Context, *, status: str = "open") -> list[ItemView]:
+    """The items this chat may see: all for the secretariat, its own for an agency's contacts."""
+    if ctx.actor.is_secretariat:
+        return ctx.store.items(status=status)
+    assert ctx.actor.agency is not None
+    return ctx.store.items(status=status, agencies=agency_scope(ctx.directory, ctx.actor.agency))
+
+
+def find_item(ctx: Context, ref: str, *, for_reply: bool = False) -> ItemView:
+    """The item a user means by a case number, refusing what this chat may not touch."""
+    ref = halfwidth(ref)
+    found = ctx.store.find_case(ref=ref)
+    agency = ctx.actor.agency
+    if not ctx.actor.is_secretariat and agency is not None:
+        own = [i for i in found if answering_as(ctx.directory, i, agency) is not None]
+        if found and not own:
+            mine = visible_items(ctx)
+            raise UserError(f"#{ref} 不是{agency}的列管案，無法{'回報' if for_reply else '查看'}。"
+                            f"{agency}的列管案：{cases(mine)}。")
+        found = own
+    if len(found) > 1:
+        options = "、".join(f"#{i.label}（{i.body}）" for i in found)
+        raise UserError(f"有多個會議都有 #{ref}，請寫明是哪一個：{options}。")
+    if not found:
+        open_items = visible_items(ctx)
+        raise UserError(f"找不到 #{ref}。目前列管中的案件：{cases(open_items)}。")
+    return found[0]

@@ -1,0 +1,212 @@
+"""Tracked items: the secretariat creates, edits, assigns and decides; everyone lists and looks."""
+
+from __future__ import annotations
+
+import re
+
+from bot.context import Context
+from bot.dates import DateError, looks_like_date, parse_date, roc_short
+from bot.format import agencies_text, cases, due_text, item_line, status_text
+from bot.messages import Incoming, Outgoing
+from bot.router import EVERYONE, MEMBERS, SECRETARIAT, Router, UserError
+from handlers.common import find_item, pick_body, split_case, visible_items
+from storage.models import ASSIST, CONTINUED, LEAD, RELEASED, STATUS_ZH
+from storage.views import ItemView
+
+router = Router()
+FIELD = re.compile(r"(?:^|(?<=[\s｜|；;]))(案由|內容|決議|主辦|協辦|期限)\s*[:：]\s*")
+STATUS_WORDS = {"列管中": "tracking", "繼續列管": CONTINUED, "解除列管": RELEASED, "另案處理": "other",
+                "全部": "all", "已解除": RELEASED}
+
+
+def parse_fields(args: str) -> dict[str, str]:
+    """'text 主辦：教育部 協辦：勞動部 期限：115/6/10' or the same on separate lines."""
+    fields: dict[str, str] = {}
+    marks = list(FIELD.finditer(args))
+    head = args[: marks[0].start()] if marks else args
+    if head.strip():
+        fields["內容"] = head.strip(" ｜|；;\n")
+    for mark, nxt in zip(marks, [*marks[1:], None], strict=False):
+        value = args[mark.end(): nxt.start() if nxt else len(args)]
+        fields[mark.group(1)] = value.strip(" ｜|；;\n")
+    return fields
+
+
+def resolve_agencies(ctx: Context, names: str, government: str | None) -> list[str]:
+    resolved = []
+    for raw in re.split(r"[、，,／/\s]+", names.strip()):
+        if not raw:
+            continue
+        name = ctx.directory.resolve(raw, government=government)
+        if name is None:
+            raise UserError(f"找不到機關「{raw}」。請先用「機關 新增 {raw}」加入，或改用機關全名。")
+        resolved.append(name)
+    return resolved
+
+
+def parse_due(ctx: Context, text: str) -> tuple[bool, object]:
+    """(due at the next meeting, due date or None) from 下次會議 / a date / 無."""
+    text = text.strip()
+    if text in ("下次會議", "下次會議時", "next", "next_meeting"):
+        return True, None
+    if text in ("無", "不限", "none", ""):
+        return False, None
+    return False, parse_date(text, today=ctx.today())
+
+
+def item_card(ctx: Context, item: ItemView) -> str:
+    lines = [f"#{item.label}【{status_text(item)}】{item.body}"
+             + (f" 第{item.meeting_number}次會議" if item.meeting_number else "")]
+    if item.subject:
+        lines.append(f"案由：{item.subject}")
+    lines += [f"內容：{item.text}", agencies_text(item), f"期限：{due_text(item) or '未定'}"]
+    if item.proposal:
+        reason = f"（{item.proposal_reason}）" if item.proposal_reason else ""
+        lines.append(f"秘書處建議：{'擬解除列管' if item.proposal == 'release' else '擬繼續列管'}{reason}")
+    if item.warning and ctx.actor.is_secretariat:
+        lines.append(f"⚠ 待確認：{item.warning}")
+    lines.append("回報紀錄：" if item.replies else "回報紀錄：尚無")
+    for r in item.replies:
+        mark = "（已收回）" if r.withdrawn else "（已修改，舊版）" if r.superseded else ""
+        kind = "建議解除：" if r.kind == "ask_release" else ""
+        late = "（逾期回報）" if r.late else ""
+        lines.append(f"・{r.agency} {roc_short(r.at.astimezone(ctx.tz).date())}{late}{mark}：{kind}{r.text}")
+    return "\n".join(lines)
+
+
+@router.command("新增", "add", roles=SECRETARIAT, summary="新增列管案：新增 內容 主辦：機關 協辦：機關 期限：日期")
+async def add(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
+    body, rest = pick_body(ctx, args)
+    fields = parse_fields(rest)
+    text = fields.get("內容") or fields.get("決議") or ""
+    if not text or not fields.get("主辦"):
+        raise UserError("請寫明內容與主辦機關，例如：\n新增 請教育部提出轉介流程 主辦：教育部 協辦：勞動部 期限：下次會議")
+    leads = resolve_agencies(ctx, fields["主辦"], body.government)
+    assists = resolve_agencies(ctx, fields.get("協辦", ""), body.government)
+    next_meeting, due = parse_due(ctx, fields.get("期限", ""))
+    item = ctx.store.add_item(
+        body_id=body.id, text=text, subject=fields.get("案由", ""), actor=msg.user_key, chat=msg.chat.key,
+        agencies=[(a, LEAD) for a in leads] + [(a, ASSIST) for a in assists],
+        due_next_meeting=next_meeting, due_date=due)  # type: ignore[arg-type]
+    return [Outgoing(f"已新增 #{item.label}（{agencies_text(item)}；期限：{due_text(item) or '未定'}）。")]
+
+
+@router.command("列表", "list", roles=MEMBERS, summary="列出列管中的案件；可加機關或狀態，例如「列表 教育部」「列表 全部」")
+async def list_items(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
+    word = args.strip()
+    status = STATUS_WORDS.get(word, "open")
+    items = visible_items(ctx, status=status)
+    if word and word not in STATUS_WORDS:
+        agency = ctx.directory.resolve(word)
+        if agency is None:
+            raise UserError(f"看不懂「{word}」。請寫機關名稱，或狀態：{'、'.join(STATUS_WORDS)}。")
+        items = [i for i in items if agency in {n for n, _ in i.agencies}]
+    if not items:
+        return [Outgoing("目前沒有符合的列管案。")]
+    label = STATUS_ZH.get(status, "列管中") if status not in ("open", "all") else "列管中"
+    lines = [f"{label} {len(items)} 案："] + [item_line(i) for i in items]
+    return [Outgoing("\n".join(lines), item_ids=[i.id for i in items])]
+
+
+@router.command("我的案件", "mine", roles=MEMBERS, summary="本機關列管中的案件")
+async def mine(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
+    if ctx.actor.is_secretariat:
+        return await list_items(msg, "", ctx)
+    items = visible_items(ctx)
+    if not items:
+        return [Outgoing(f"{ctx.actor.agency}目前沒有列管中的案件。")]
+    lines = [f"{ctx.actor.agency}列管中 {len(items)} 案："]
+    lines += [item_line(i, agency=ctx.actor.agency) for i in items]
+    lines.append("回報方式：直接回覆提醒訊息，或輸入「#案號 辦理情形…」。")
+    return [Outgoing("\n".join(lines), item_ids=[i.id for i in items])]
+
+
+@router.command("案", "case", roles=MEMBERS, summary="看一案的內容、回報與紀錄：案 12")
+async def case(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
+    ref, _ = split_case(args)
+    item = find_item(ctx, ref)
+    return [Outgoing(item_card(ctx, item), item_ids=[item.id])]
+
+
+@router.command("修改", "edit", roles=SECRETARIAT, summary="修改內容：修改 12 新的內容（或 案由：…）")
+async def edit(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
+    ref, rest = split_case(args)
+    item = find_item(ctx, ref)
+    fields = parse_fields(rest)
+    changes: dict[str, object] = {k: v for k, v in (("text", fields.get("內容")), ("subject", fields.get("案由")))
+                                   if v}
+    if not changes:
+        raise UserError("請寫出新的內容，例如「修改 12 請教育部於6月底前函頒轉介流程」。")
+    ctx.store.change_item(item_id=item.id, actor=msg.user_key, chat=msg.chat.key, action="item.edit",
+                          **changes)
+    return [Outgoing(f"已修改 #{item.label}。")]
+
+
+@router.command("指派", "assign", roles=SECRETARIAT, summary="改主辦／協辦機關：指派 12 教育部 協辦：勞動部")
+async def assign(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
+    ref, rest = split_case(args)
+    item = find_item(ctx, ref)
+    government = next((b.government for b in ctx.store.bodies() if b.id == item.body_id), None)
+    fields = parse_fields(rest)
+    leads = resolve_agencies(ctx, fields.get("主辦") or fields.get("內容", ""), government)
+    if not leads:
+        raise UserError("請寫出主辦機關，例如「指派 12 教育部 協辦：勞動部」。")
+    assists = resolve_agencies(ctx, fields.get("協辦", ""), government)
+    changed = ctx.store.change_item(
+        item_id=item.id, actor=msg.user_key, chat=msg.chat.key, action="item.assign",
+        agencies=[(a, LEAD) for a in leads] + [(a, ASSIST) for a in assists])
+    return [Outgoing(f"#{changed.label} {agencies_text(changed)}。")]
+
+
+@router.command("期限", "due", roles=SECRETARIAT, summary="改期限：期限 12 115/6/10（或 下次會議、無）")
+async def due(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
+    ref, rest = split_case(args)
+    item = find_item(ctx, ref)
+    if not rest:
+        raise UserError("請寫出期限，例如「期限 12 115/6/10」或「期限 12 下次會議」。")
+    next_meeting, day = parse_due(ctx, rest)
+    changed = ctx.store.change_item(item_id=item.id, actor=msg.user_key, chat=msg.chat.key,
+                                    action="item.due", due_next_meeting=next_meeting, due_date=day)
+    return [Outgoing(f"#{changed.label} 期限：{due_text(changed) or '未定'}。")]
+
+
+async def _propose(msg: Incoming, args: str, ctx: Context, proposal: str) -> list[Outgoing]:
+    ref, reason = split_case(args)
+    item = find_item(ctx, ref)
+    ctx.store.change_item(item_id=item.id, actor=msg.user_key, chat=msg.chat.key, action="item.propose",
+                          proposal=proposal, proposal_reason=reason or None)
+    word = "擬解除列管" if proposal == "release" else "擬繼續列管"
+    because = f"（理由：{reason}）" if reason else ""
+    return [Outgoing(f"#{item.label} {word}{because}。將列入下次會議報告，由會議決定。")]
+
+
+@router.command("擬解除", "propose_release", roles=SECRETARIAT, summary="秘書處建議解除列管（列入報告）：擬解除 8 理由")
+async def propose_release(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
+    return await _propose(msg, args, ctx, "release")
+
+
+@router.command("擬繼續", "propose_keep", roles=SECRETARIAT, summary="秘書處建議繼續列管（列入報告）：擬繼續 6")
+async def propose_keep(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
+    return await _propose(msg, args, ctx, "keep")
+
+
+async def _decide(msg: Incoming, args: str, ctx: Context, status: str) -> list[Outgoing]:
+    ref, note = split_case(args)
+    item = find_item(ctx, ref)
+    changed = ctx.store.change_item(item_id=item.id, actor=msg.user_key, chat=msg.chat.key,
+                                    action="item.decide", status=status, proposal=None,
+                                    review=status, warning=None)
+    return [Outgoing(f"#{changed.label} 已記錄會議決定：{STATUS_ZH[status]}。{note}".strip())]
+
+
+@router.command("解除列管", "release", roles=SECRETARIAT, summary="記錄會議決定解除列管：解除列管 8")
+async def release(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
+    return await _decide(msg, args, ctx, RELEASED)
+
+
+@router.command("繼續列管", "keep", roles=SECRETARIAT, summary="記錄會議決定繼續列管：繼續列管 6")
+async def keep(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
+    return await _decide(msg, args, ctx, CONTINUED)
+
+
+__all__ = ["EVERYONE", "DateError", "cases", "looks_like_date", "router"]

@@ -1,0 +1,93 @@
+"""Bodies and meetings: 會議, 下次會議, and who has not replied since the last meeting (未回報)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, time
+
+from bot.context import Context
+from bot.dates import parse_date, roc, roc_short, roc_weekday
+from bot.messages import Incoming, Outgoing
+from bot.router import MEMBERS, SECRETARIAT, Router, UserError
+from bot.scope import who_answers
+from handlers.common import pick_body, visible_items
+from handlers.deadlines import reply_deadline
+from storage.views import BodyView, ItemView
+
+router = Router()
+
+
+@router.command("會議", "body", roles=SECRETARIAT, summary="列出會議；「會議 新增 名稱」建立新的會議")
+async def bodies(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
+    action, _, name = args.strip().partition(" ")
+    if action in ("新增", "add"):
+        if not name.strip():
+            raise UserError("請寫出會議名稱，例如「會議 新增 強化社會安全網中央跨部會平台」。")
+        body = ctx.store.ensure_body(name=name.strip(), actor=msg.user_key, chat=msg.chat.key)
+        return [Outgoing(f"已建立會議「{body.name}」（代號 {body.code}）。")]
+    rows = ctx.store.bodies()
+    if not rows:
+        return [Outgoing("目前還沒有任何會議。請先「匯入」會議紀錄，或用「會議 新增 會議名稱」建立。")]
+    lines = []
+    for b in rows:
+        last = f"第{b.last_meeting_number}次" if b.last_meeting_number else "尚無"
+        last += f"（{roc_short(b.last_meeting_date)}）" if b.last_meeting_date else ""
+        nxt = roc_short(b.next_meeting) if b.next_meeting else "未設定"
+        lines.append(f"・{b.name}（代號 {b.code}）：上次會議 {last}；下次會議 {nxt}")
+    return [Outgoing("\n".join(lines))]
+
+
+def schedule_text(ctx: Context, body: BodyView) -> str:
+    weekday = "一二三四五六日"[body.reminder_weekday]
+    return (f"提醒：每週{weekday} {body.reminder_time}；截止前 "
+            f"{'、'.join(str(n) for n in ctx.settings.countdown_office_days)} 個辦公日再提醒。")
+
+
+@router.command("下次會議", "nextmeeting", roles=SECRETARIAT, summary="設定下次會議日期：下次會議 115/6/10")
+async def next_meeting(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
+    body, rest = pick_body(ctx, args)
+    if not rest:
+        when = roc_weekday(body.next_meeting) if body.next_meeting else "尚未設定"
+        return [Outgoing(f"{body.name} 下次會議：{when}。設定請輸入「下次會議 115/6/10」。")]
+    day = parse_date(rest, today=ctx.today())
+    if day < ctx.today():
+        raise UserError(f"{roc_short(day)} 已經過了，請寫今天以後的日期。")
+    body = ctx.store.update_body(body_id=body.id, actor=msg.user_key, chat=msg.chat.key, next_meeting=day)
+    deadline = reply_deadline(ctx, body)
+    assert deadline is not None
+    return [Outgoing(f"下次會議 {roc_weekday(day)}。回報截止：{roc(deadline)}（{body.deadline_office_days} 個辦公日前）。\n"
+                     + schedule_text(ctx, body))]
+
+
+def since_last_meeting(ctx: Context, body: BodyView) -> datetime | None:
+    if body.last_meeting_date is None:
+        return None
+    return datetime.combine(body.last_meeting_date, time.min, tzinfo=ctx.tz)
+
+
+def unanswered(ctx: Context, items: list[ItemView]) -> dict[str, list[ItemView]]:
+    """Agency → its open items with no reply since its body's last meeting."""
+    bound = {agency for _, agency in ctx.store.bindings()}
+    bodies = {b.id: since_last_meeting(ctx, b) for b in ctx.store.bodies()}
+    late: dict[str, list[ItemView]] = defaultdict(list)
+    for item in items:
+        since = bodies.get(item.body_id)
+        for agency in who_answers(ctx.directory, item, bound):
+            replied = any(r.agency == agency and r.kind == "progress" and (since is None or r.at >= since)
+                          for r in item.current_replies)
+            if not replied:
+                late[agency].append(item)
+    return dict(late)
+
+
+@router.command("未回報", "missing", roles=MEMBERS, summary="還沒回報的機關與案號")
+async def missing(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
+    late = unanswered(ctx, visible_items(ctx))
+    if not ctx.actor.is_secretariat:
+        late = {a: i for a, i in late.items() if a == ctx.actor.agency or i}
+    total = len({i.id for items in late.values() for i in items})
+    if not total:
+        return [Outgoing(f"截至 {roc_short(ctx.today())}，列管案都已回報。")]
+    parts = [f"{agency} " + "、".join(f"#{i.label}" for i in items) for agency, items in late.items()]
+    return [Outgoing(f"截至 {roc_short(ctx.today())}，仍未回報 {total} 案：" + "；".join(parts) + "。")]
+

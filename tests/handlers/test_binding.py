@@ -1,0 +1,57 @@
+"""Binding a chat to an agency with a single-use code that expires, and revoking it."""
+
+from __future__ import annotations
+
+from bot.core import Bot
+from tests.conftest import bind_agency
+from tests.driver import Chat
+
+
+def code_for(secretariat: Chat, agency: str) -> str:
+    answer = secretariat.run(f"綁定碼 {agency}")
+    assert "24 小時內有效" in answer
+    return answer.split("「綁定 ")[1].split("」")[0]
+
+
+def test_a_contact_binds_the_group_with_the_code(secretariat: Chat, bot: Bot) -> None:
+    code = code_for(secretariat, "教育部")
+    group = Chat(bot, "line:Cmoe", user="Ulee")
+    answer = group.run(f"綁定 {code.lower()}")  # codes are case-insensitive
+    assert "已綁定：本群組為「教育部」聯絡群組" in answer and "#案號 辦理情形" in answer
+    assert bot.store.binding(chat="line:Cmoe") == "教育部"
+
+
+def test_codes_are_single_use(secretariat: Chat, bot: Bot) -> None:
+    code = code_for(secretariat, "教育部")
+    Chat(bot, "line:Cmoe").run(f"綁定 {code}")
+    assert "已使用過" in Chat(bot, "line:Cother").run(f"綁定 {code}")
+    assert bot.store.binding(chat="line:Cother") is None
+
+
+def test_codes_expire_after_24_hours(secretariat: Chat, bot: Bot, clock: object) -> None:
+    code = code_for(secretariat, "教育部")
+    clock.advance(hours=24, minutes=1)  # type: ignore[attr-defined]
+    assert "已過期" in Chat(bot, "line:Cmoe").run(f"綁定 {code}")
+
+
+def test_five_wrong_codes_lock_the_chat_for_an_hour(secretariat: Chat, bot: Bot, clock: object) -> None:
+    code = code_for(secretariat, "教育部")
+    group = Chat(bot, "line:Cguess")
+    for attempt in range(5):
+        assert "綁定碼不正確" in group.run(f"綁定 AAA-AA{attempt + 2}")
+    assert "次數過多" in group.run(f"綁定 {code}")
+    assert bot.store.binding(chat="line:Cguess") is None
+    clock.advance(hours=1, minutes=1)  # type: ignore[attr-defined]
+    assert "已綁定" in group.run(f"綁定 {code}")
+
+
+def test_binding_list_and_unbind(secretariat: Chat, bot: Bot) -> None:
+    bind_agency(secretariat, "教育部", "line:Cmoe")
+    assert "教育部：line:Cmoe" in secretariat.run("綁定 列表")
+    assert "已解除綁定：line:Cmoe（教育部）" in secretariat.run("解除綁定 line:Cmoe")
+    assert bot.store.binding(chat="line:Cmoe") is None
+    assert "沒有綁定" in secretariat.run("解除綁定 line:Cmoe")
+
+
+def test_a_code_for_an_unknown_agency_is_refused(secretariat: Chat) -> None:
+    assert "找不到機關「火星部」" in secretariat.run("綁定碼 火星部")

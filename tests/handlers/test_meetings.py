@@ -1,0 +1,44 @@
+"""Bodies, the next meeting and its reply deadline, and who has not replied."""
+
+from __future__ import annotations
+
+from bot.core import Bot
+from tests.conftest import bind_agency
+from tests.driver import Chat
+
+
+def test_next_meeting_sets_the_deadline_five_office_days_before(secretariat: Chat) -> None:
+    secretariat.run("會議 新增 強化社會安全網中央跨部會平台")
+    answer = secretariat.run("下次會議 116/1/20")
+    # 116/1/20 is a Wednesday: five office days before is Wednesday 116/1/13
+    assert "下次會議 116年1月20日（星期三）" in answer and "回報截止：116年1月13日" in answer
+    assert "每週一 09:30" in answer
+
+
+def test_next_meeting_in_the_past_or_impossible_is_refused(secretariat: Chat, bot: Bot) -> None:
+    secretariat.run("會議 新增 強化社會安全網中央跨部會平台")
+    assert "已經過了" in secretariat.run("下次會議 115/1/20")
+    assert "「115/2/30」不是有效日期" in secretariat.run("下次會議 115/2/30")
+    assert bot.store.bodies()[0].next_meeting is None
+
+
+def test_commands_needing_a_body_explain_how_to_make_one(secretariat: Chat) -> None:
+    assert "會議 新增" in secretariat.run("新增 請教育部提報告 主辦：教育部")
+
+
+def test_several_bodies_need_the_body_code(secretariat: Chat) -> None:
+    secretariat.run("會議 新增 強化社會安全網中央跨部會平台")
+    secretariat.run("會議 新增 桃園市社會福利委員會")
+    assert "請在指令後先寫會議代號" in secretariat.run("新增 請教育部提報告 主辦：教育部")
+    assert "已新增 #強化1" in secretariat.run("新增 強化 請教育部提報告 主辦：教育部")
+    assert "已新增 #桃園1" in secretariat.run("新增 桃園 請社會局提報告 主辦：桃園市政府社會局")
+    assert "請教育部提報告" in secretariat.run("案 強化1")
+
+
+def test_missing_lists_agencies_without_a_reply(secretariat: Chat) -> None:
+    secretariat.run("會議 新增 強化社會安全網中央跨部會平台")
+    secretariat.run("新增 請教育部提出轉介流程 主辦：教育部")
+    secretariat.run("新增 請勞動部提供統計 主辦：勞動部")
+    moe = bind_agency(secretariat, "教育部", "line:Cmoe")
+    moe.run("#1 已完成")
+    assert secretariat.run("未回報") == "截至 115/11/23，仍未回報 1 案：勞動部 #2。"

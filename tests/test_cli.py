@@ -1,0 +1,81 @@
+"""The `lieguan` command as scripts use it (spec/contracts.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+LIEGUAN = str(Path(sys.executable).parent / "lieguan")
+
+
+def lieguan(*args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+            ) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("LIEGUAN_")} | (env or {})
+    return subprocess.run([LIEGUAN, *args], cwd=cwd, input=stdin, capture_output=True, text=True,
+                          env=environment, timeout=120)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    return tmp_path
+
+
+def test_init_creates_the_default_sqlite_database_under_data(workdir: Path) -> None:
+    result = lieguan("init", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert (workdir / "data" / "lieguan.db").exists()
+    assert "資料庫已就緒" in result.stdout
+
+
+def test_a_script_sets_up_a_body_binds_and_lists_items_as_json(workdir: Path) -> None:
+    code = lieguan("bind-code", "教育部", cwd=workdir).stdout.strip().splitlines()[-1]
+    assert len(code) == 7 and code[3] == "-"
+    script = "\n".join([
+        "會議 新增 強化社會安全網中央跨部會平台",
+        "新增 請教育部提出轉介流程 主辦：教育部 協辦：勞動部 期限：下次會議",
+        "新增 請衛福部提出報告 主辦：衛福部 期限：116/1/15",
+    ]) + "\n"
+    chat = lieguan("chat", "--as", "秘書處", cwd=workdir, stdin=script)
+    assert chat.returncode == 0, chat.stderr
+    answers = chat.stdout.split("\n\n")
+    assert answers[1].startswith("已新增 #1") and answers[2].startswith("已新增 #2")
+    reply = lieguan("chat", "--as", "教育部", cwd=workdir, stdin="#1 已召開研商會議\n")
+    assert "已記錄 #1" in reply.stdout
+    items = json.loads(lieguan("items", "--json", cwd=workdir).stdout)
+    assert items[0] == {
+        "body": "強化社會安全網中央跨部會平台", "case": "1", "text": "請教育部提出轉介流程",
+        "status": "tracking", "due": "next_meeting",
+        "agencies": [{"name": "教育部", "role": "lead"}, {"name": "勞動部", "role": "assist"}],
+        "last_reply": {"agency": "教育部", "text": "已召開研商會議", "at": items[0]["last_reply"]["at"]},
+    }
+    assert items[0]["last_reply"]["at"].endswith("+08:00")
+    assert items[1]["due"] == "2027-01-15" and items[1]["last_reply"] is None
+    only_moe = json.loads(lieguan("items", "--agency", "衛福部", "--json", cwd=workdir).stdout)
+    assert [i["case"] for i in only_moe] == ["2"]
+
+
+def test_errors_go_to_stderr_without_a_traceback(workdir: Path) -> None:
+    result = lieguan("items", "--status", "weird", cwd=workdir)
+    assert result.returncode != 0 and "open、released 或 all" in result.stderr and result.stdout == ""
+    result = lieguan("chat", "--as", "火星部", cwd=workdir, stdin="說明\n")
+    assert result.returncode != 0 and "找不到機關" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_environment_wins_over_lieguan_toml(workdir: Path) -> None:
+    (workdir / "lieguan.toml").write_text('database_url = "sqlite:///./from-toml.db"\n', encoding="utf-8")
+    lieguan("init", cwd=workdir)
+    assert (workdir / "from-toml.db").exists()
+    lieguan("init", cwd=workdir, env={"LIEGUAN_DATABASE_URL": "sqlite:///./from-env.db"})
+    assert (workdir / "from-env.db").exists()
+
+
+def test_admins_are_managed_from_the_cli(workdir: Path) -> None:
+    assert lieguan("admin", "add", "line:U123", cwd=workdir).returncode == 0
+    assert "line:U123" in lieguan("admin", "list", cwd=workdir).stdout
+    assert lieguan("admin", "remove", "line:U123", cwd=workdir).returncode == 0
+    assert lieguan("admin", "remove", "line:U123", cwd=workdir).returncode == 1

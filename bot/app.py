@@ -1,18 +1,73 @@
-"""The aiohttp application: the composition root of a running bot."""
+"""The aiohttp application: the composition root of a running bot.
+
+Channels plug in through the small `Channel` protocol: each brings its sender (for the outbox),
+its routes, and what it must do at start and stop (Telegram's setWebhook or polling).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
 
 from aiohttp import web
+from sqlalchemy.engine import make_url
 
-from bot.core import Bot, open_bot
+from bot.context import ChannelServices
+from bot.core import Bot, open_bot, system_clock
+from bot.delivery import Sender
+from bot.files import FileLinks
+from bot.messages import Incoming
+from bot.outbox import OutboxSender
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
 BOT_KEY: web.AppKey[Bot] = web.AppKey("bot", Bot)
+
+
+class Channel(Protocol):
+    platform: str
+    sender: Sender
+
+    def install(self, app: web.Application) -> None: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+@dataclass
+class Runtime:
+    """Everything a running bot is made of; tests build one on loopback the same way."""
+
+    bot: Bot
+    app: web.Application
+    outbox: OutboxSender
+    links: FileLinks
+    channels: list[Channel] = field(default_factory=list)
+
+    async def start(self) -> None:
+        self.outbox.start()
+        for channel in self.channels:
+            await channel.start()
+
+    async def receive(self, msg: Incoming, *, key: str, reply_token: str | None = None,
+                      reply_token_expires: datetime | None = None,
+                      services: ChannelServices | None = None) -> list[int]:
+        """One message in: handled, and its answers written to the outbox (the sender delivers)."""
+        answers = await self.bot.handle(msg, services=services)
+        return self.outbox.enqueue(answers, origin=msg.chat, key=key, reply_token=reply_token,
+                                   reply_token_expires=reply_token_expires)
+
+    async def stop(self) -> None:
+        for channel in self.channels:
+            await channel.stop()
+        await self.outbox.stop()
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -23,11 +78,47 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(body, status=200 if ok else 503)
 
 
-def create_app(bot: Bot) -> web.Application:
+def files_folder(settings: Settings) -> Path:
+    """Downloads live beside an SQLite database, else under ./data/files."""
+    url = make_url(settings.database_url.replace("postgres://", "postgresql://"))
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).parent / "files"
+    return Path("data/files")
+
+
+def build_runtime(bot: Bot) -> Runtime:
     app = web.Application(client_max_size=20 * 1024 * 1024)
     app[BOT_KEY] = bot
     app.router.add_get("/healthz", healthz)
-    return app
+    secret = bot.settings.secret_key or bot.store.secret(key="secret_key")
+    links = FileLinks(secret=secret, folder=files_folder(bot.settings), public_url=bot.settings.public_url,
+                      clock=bot.clock)
+    links.install(app)
+    outbox = OutboxSender(bot.store, {})
+    runtime = Runtime(bot=bot, app=app, outbox=outbox, links=links)
+    for make in channel_factories(bot.settings):
+        channel = make(runtime)
+        channel.install(app)
+        outbox.senders[channel.platform] = channel.sender
+        runtime.channels.append(channel)
+    return runtime
+
+
+def channel_factories(settings: Settings) -> list[Callable[[Runtime], Channel]]:
+    factories: list[Callable[[Runtime], Channel]] = []
+    if settings.line_enabled:
+        from bot.channels.line import line_channel
+
+        factories.append(line_channel)
+    if settings.telegram_enabled:
+        from bot.channels.telegram import telegram_channel
+
+        factories.append(telegram_channel)
+    return factories
+
+
+def create_app(bot: Bot) -> web.Application:
+    return build_runtime(bot).app
 
 
 def describe(settings: Settings) -> list[str]:
@@ -49,12 +140,13 @@ def describe(settings: Settings) -> list[str]:
     return lines
 
 
-async def serve_forever(settings: Settings) -> None:
-    bot = open_bot(settings)
-    runner = web.AppRunner(create_app(bot))
+async def serve_forever(settings: Settings, *, clock: Callable[[], datetime] = system_clock) -> None:
+    runtime = build_runtime(open_bot(settings, clock=clock))
+    runner = web.AppRunner(runtime.app)
     await runner.setup()
     site = web.TCPSite(runner, settings.host, settings.port)
     await site.start()
+    await runtime.start()
     for line in describe(settings):
         print(line, flush=True)
     stop = asyncio.Event()
@@ -65,8 +157,9 @@ async def serve_forever(settings: Settings) -> None:
         await stop.wait()
     finally:
         print("列管機器人停止中…", flush=True)
+        await runtime.stop()
         await runner.cleanup()
-        bot.store.engine.dispose()
+        runtime.bot.store.engine.dispose()
         print("已停止。", flush=True)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from bot.context import Context
 from bot.dates import DateError, looks_like_date, parse_date, roc_short
@@ -133,7 +134,7 @@ async def edit(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
     ref, rest = split_case(args)
     item = find_item(ctx, ref)
     fields = parse_fields(rest)
-    changes: dict[str, object] = {k: v for k, v in (("text", fields.get("內容")), ("subject", fields.get("案由")))
+    changes: dict[str, Any] = {k: v for k, v in (("text", fields.get("內容")), ("subject", fields.get("案由")))
                                    if v}
     if not changes:
         raise UserError("請寫出新的內容，例如「修改 12 請教育部於6月底前函頒轉介流程」。")

@@ -22,9 +22,11 @@ _FULL = re.compile(
     r"|(?<![\d.])(?P<y2>\d{2,4})\s*[./-]\s*(?P<m2>\d{1,2})\s*[./-]\s*(?P<d2>\d{1,2})(?![\d.])"
 )
 _MONTH_DAY = re.compile(rf"(?<![年\d])(?P<m>{_SMALL})\s*月\s*(?P<d>{_SMALL})\s*[日號]")
-_MONTH_END = re.compile(rf"(?:(?P<y>{NUM})\s*年\s*(?:度\s*)?)?(?P<m>{_SMALL})?\s*(?:月\s*)?底")
+_MONTH_END = re.compile(
+    rf"(?:(?P<y>{NUM})\s*年\s*)?(?P<m>{_SMALL})\s*月\s*底|(?:(?P<y2>{NUM})\s*)?年\s*(?:度\s*)?底"
+)
 _RELATIVE = re.compile(
-    rf"(?P<n>{_SMALL}|半)\s*(?:個\s*)?(?P<unit>週|周|星期|禮拜|工作天|工作日|天|日|月)\s*內"
+    rf"(?P<n>{_SMALL}|半)\s*(?:個\s*)?(?P<unit>週|周|星期|禮拜|工作天|工作日|天|日|月|年)\s*內"
 )
 _NEXT = re.compile(r"下\s*(?:一\s*)?次\s*(?:定期|委員|工作|聯繫|大)?\s*(?:會議|會報|委員會|會)")
 _DUE_BEFORE = re.compile(r"(?:延長至|延至|展延至|截止|期限|限期|至遲|最遲|訂於)\s*[:：]?\s*(?:於\s*)?$")
@@ -115,13 +117,17 @@ def _written_due(text: str, folded: str, meeting: date | None) -> Due | None:
 
 def _month_end_due(text: str, folded: str, meeting: date | None) -> Due | None:
     for m in _MONTH_END.finditer(folded):
-        if not _DUE_AFTER.match(folded[m.end() :]) and not folded[m.end() :].startswith("完成"):
+        if not _in_due_position(folded, m.start(), m.end()) and not folded[m.end() :].startswith("完成"):
             continue
-        year = roc_year(zh_int(m.group("y")) or 0) if m.group("y") else (meeting.year if meeting else None)
+        written_year = m.group("y") or m.group("y2")
+        year = roc_year(zh_int(written_year) or 0) if written_year else (meeting.year if meeting else None)
         month = zh_int(m.group("m")) if m.group("m") else 12
         if year is None or month is None or not 1 <= month <= 12:
             return Due(None, f"「{text[m.start() : m.end()]}」看不出是哪一年，期限未填，請確認")
-        return Due(date(year, month, calendar.monthrange(year, month)[1]).isoformat())
+        end = date(year, month, calendar.monthrange(year, month)[1])
+        if meeting is not None and not written_year and end < meeting:
+            end = date(year + 1, month, calendar.monthrange(year + 1, month)[1])
+        return Due(end.isoformat())
     return None
 
 
@@ -138,8 +144,8 @@ def _relative_due(text: str, folded: str, meeting: date | None) -> Due | None:
         return Due((meeting + timedelta(days=round(7 * n))).isoformat())
     if unit in ("工作天", "工作日"):
         return Due(_add_office_days(meeting, int(n)).isoformat())
-    if unit == "月":
-        return Due(_add_months(meeting, n).isoformat())
+    if unit in ("月", "年"):
+        return Due(_add_months(meeting, n * (12 if unit == "年" else 1)).isoformat())
     return Due((meeting + timedelta(days=int(n))).isoformat())
 
 

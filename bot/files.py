@@ -1,0 +1,78 @@
+"""Signed, expiring download links (LINE cannot send documents): GET /files/{token}."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from aiohttp import web
+
+SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff（）()]+")
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class FileLinks:
+    def __init__(self, *, secret: str, folder: Path, public_url: str | None,
+                 clock: Callable[[], datetime]) -> None:
+        self.secret = secret.encode("utf-8")
+        self.folder = folder
+        self.public_url = (public_url or "").rstrip("/")
+        self.clock = clock
+
+    def _sign(self, payload: str) -> str:
+        return _b64(hmac.new(self.secret, payload.encode("ascii"), hashlib.sha256).digest())
+
+    def publish(self, filename: str, content: bytes, *, ttl: timedelta = timedelta(days=7)) -> str:
+        """Keep the file and return its link, valid for `ttl`."""
+        stored = f"{secrets.token_hex(8)}/{SAFE_NAME.sub('_', filename)}"
+        path = self.folder / stored
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        payload = _b64(json.dumps({"f": stored, "e": int((self.clock() + ttl).timestamp())}).encode())
+        return f"{self.public_url}/files/{payload}.{self._sign(payload)}"
+
+    def resolve(self, token: str) -> Path | None:
+        """The file behind a token, or None when it is forged, tampered with or expired."""
+        payload, _, signature = token.partition(".")
+        if not signature or not hmac.compare_digest(signature, self._sign(payload)):
+            return None
+        try:
+            data = json.loads(_unb64(payload))
+        except ValueError:
+            return None
+        if data.get("e", 0) < self.clock().timestamp():
+            return None
+        path = (self.folder / str(data.get("f", ""))).resolve()
+        if self.folder.resolve() not in path.parents or not path.is_file():
+            return None
+        return path
+
+    def install(self, app: web.Application) -> None:
+        async def download(request: web.Request) -> web.StreamResponse:
+            path = self.resolve(request.match_info["token"])
+            if path is None:
+                raise web.HTTPNotFound(text="連結已失效或不正確，請向機器人重新取得報告。")
+            return web.FileResponse(path, headers={
+                "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(path.name)}"})
+
+        app.router.add_get("/files/{token}", download)
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)

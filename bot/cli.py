@@ -213,7 +213,8 @@ def agency_list(keyword: Annotated[str | None, typer.Argument()] = None) -> None
 
 
 def main() -> None:
-    import bot.cli_import  # noqa: F401  (registers `import`)
+    import bot.cli_import
+    import bot.cli_report  # noqa: F401  (registers `report`)
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

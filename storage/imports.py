@@ -9,7 +9,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from storage.base import StoreBase
-from storage.items import ItemsMixin
+from storage.items import ItemsMixin, MeetingLookup
 from storage.models import CONTINUED, OTHER, RELEASED, TRACKING, Item, Meeting, Review
 
 REVIEW_STATUS = {"released": RELEASED, "continued": CONTINUED, "other": OTHER}
@@ -31,7 +31,7 @@ def _due(value: str | None) -> tuple[bool, date | None]:
     return False, date.fromisoformat(value) if value else None
 
 
-class ImportsMixin(ItemsMixin, StoreBase):
+class ImportsMixin(MeetingLookup, ItemsMixin, StoreBase):
     def apply_minutes(self, *, extraction: dict[str, Any], body: str, digest: str, actor: str,
                       chat: str | None, government: str | None = None) -> ImportResult:
         """Apply an extraction (spec/minutes-import.md) to `body`; the same minutes twice change nothing."""

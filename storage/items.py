@@ -293,3 +293,18 @@ class ItemsMixin(StoreBase):
 
 def _case_sort(case: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 0 for p in case.split("-"))
+
+
+class MeetingLookup(ItemsMixin):
+    def meeting_id(self, *, body_id: int, number: int) -> tuple[int, date | None] | None:
+        with self.session() as s:
+            found = s.exec(select(Meeting).where(Meeting.body_id == body_id, Meeting.number == number)).first()
+            return (found.id, found.held_on) if found and found.id is not None else None
+
+    def items_reviewed_at(self, *, meeting_id: int) -> list[ItemView]:
+        """The items a meeting decided on (released, continued, renewed, other)."""
+        with self.session() as s:
+            ids = set(s.exec(select(Review.item_id).where(Review.meeting_id == meeting_id,
+                                                          Review.decision != "created")))
+            items = list(s.exec(select(Item).where(col(Item.id).in_(ids)))) if ids else []
+            return sorted(self._views(s, items), key=lambda v: _case_sort(v.case))

@@ -21,9 +21,10 @@ async def test_healthz_is_503_when_the_database_is_gone(sqlite_url: str, clock: 
     from tests.conftest import make_bot
 
     broken = make_bot(sqlite_url, clock)  # type: ignore[arg-type]
+    app = create_app(broken)
     broken.store.engine.dispose()
     broken.store.engine = make_engine("postgresql://nobody@127.0.0.1:1/none")  # nothing listens there
-    async with TestClient(TestServer(create_app(broken))) as client:
+    async with TestClient(TestServer(app)) as client:
         response = await client.get("/healthz")
         assert response.status == 503 and (await response.json())["database"] == "unreachable"
 

@@ -78,14 +78,19 @@ def saved_text(result: ImportResult, store: Store) -> str:
     body = store.find_body(name=result.body)
     nxt = (f"下次會議：{roc(body.next_meeting)}。" if body and body.next_meeting
            else "下次會議：尚未設定（「下次會議 115/6/10」）。")
-    return f"已存檔：{created}，更新 {len(result.updated)} 案。{nxt}"
+    backfilled = (f"前次列管案 {len(result.backfilled)} 案（{'、'.join(result.backfilled)}）本系統先前沒有資料，"
+                  "已依本次紀錄建立並標示待補（「案 N」可查看）。" if result.backfilled else "")
+    return f"已存檔：{created}，更新 {len(result.updated)} 案。{backfilled}{nxt}"
 
 
 def save(ctx: Context, text: str, body_override: str | None, *, actor: str, chat: str | None) -> ImportResult:
     extraction = extraction_of(text, ctx.directory, body_override)
     body = body_name(extraction, body_override)
+    government = government_of(ctx.directory, body)
+    for review in extraction["reviews"]:  # 第9案請衛福部與法務部… names who carries it on
+        review["agencies"] = ctx.directory.find_all(review.get("text") or "", government=government)
     return ctx.store.apply_minutes(extraction=extraction, body=body, digest=digest(text), actor=actor,
-                                   chat=chat, government=government_of(ctx.directory, body))
+                                   chat=chat, government=government)
 
 
 async def _offer(msg: Incoming, ctx: Context, text: str) -> list[Outgoing]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import datetime, time
 
 from bot.context import Context
-from bot.dates import parse_date, roc, roc_short, roc_weekday
+from bot.dates import halfwidth, parse_date, roc, roc_short, roc_weekday
 from bot.messages import Incoming, Outgoing
 from bot.router import MEMBERS, SECRETARIAT, Router, UserError
 from bot.scope import who_answers
@@ -17,9 +18,11 @@ from storage.views import BodyView, ItemView
 router = Router()
 
 
-@router.command("會議", "body", roles=SECRETARIAT, summary="列出會議；「會議 新增 名稱」建立新的會議")
+@router.command("會議", "body", roles=SECRETARIAT, summary="列出會議；「會議 新增 名稱」建立會議；「會議 第6次 115/12/14」記錄開過的會議")
 async def bodies(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
     action, _, name = args.strip().partition(" ")
+    if m := re.match(r"^第?(\d+)次?\s+(\S+)$", halfwidth(args.strip())):
+        return held(msg, ctx, int(m.group(1)), m.group(2))
     if action in ("新增", "add"):
         if not name.strip():
             raise UserError("請寫出會議名稱，例如「會議 新增 強化社會安全網中央跨部會平台」。")
@@ -35,6 +38,15 @@ async def bodies(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
         nxt = roc_short(b.next_meeting) if b.next_meeting else "未設定"
         lines.append(f"・{b.name}（代號 {b.code}）：上次會議 {last}；下次會議 {nxt}")
     return [Outgoing("\n".join(lines))]
+
+
+def held(msg: Incoming, ctx: Context, number: int, when: str) -> list[Outgoing]:
+    """A meeting recorded by hand (minutes not imported): 會議 第6次 115/12/14."""
+    body, _ = pick_body(ctx, "")
+    day = parse_date(when, today=ctx.today())
+    ctx.store.add_meeting(body_id=body.id, number=number, held_on=day, actor=msg.user_key, chat=msg.chat.key,
+                          title=f"{body.name}第{number}次會議")
+    return [Outgoing(f"已記錄 {body.name} 第{number}次會議（{roc(day)}）。")]
 
 
 def schedule_text(ctx: Context, body: BodyView) -> str:

@@ -23,6 +23,7 @@ class ImportResult:
     already: bool = False
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    backfilled: list[str] = field(default_factory=list)  # earlier cases first seen in these minutes
 
 
 def _due(value: str | None) -> tuple[bool, date | None]:
@@ -59,7 +60,7 @@ class ImportsMixin(MeetingLookup, ItemsMixin, StoreBase):
                 s.add(found)
             self.audit(s, actor=actor, chat=chat, action="minutes.import", target=body,
                        after={"meeting": meeting.get("number"), "created": result.created,
-                              "updated": result.updated})
+                              "updated": result.updated, "backfilled": result.backfilled})
         return result
 
     def _already_imported(self, s: Session, body_id: int, digest: str, number: int | None) -> bool:
@@ -84,10 +85,11 @@ class ImportsMixin(MeetingLookup, ItemsMixin, StoreBase):
         case, status = str(review["case"]), REVIEW_STATUS.get(review.get("decision", ""), OTHER)
         item = self._case(s, body_id, case)
         if item is None:
-            item = self._item_in(s, body_id=body_id, text=review.get("text") or f"第{case}案", agencies=[],
-                                 subject="", case=case, due_next_meeting=False, due_date=None,
-                                 meeting_id=None, source="前次會議決議", warning=UNSEEN)
-            result.created.append(case)
+            agencies = [(a, "lead") for a in review.get("agencies", [])]
+            item = self._item_in(s, body_id=body_id, text=review.get("text") or f"第{case}案",
+                                 agencies=agencies, subject="", case=case, due_next_meeting=False,
+                                 due_date=None, meeting_id=None, source="前次會議決議", warning=UNSEEN)
+            result.backfilled.append(case)
         item.status = status
         item.proposal = None
         if case in conflicts:
@@ -97,7 +99,7 @@ class ImportsMixin(MeetingLookup, ItemsMixin, StoreBase):
         assert item.id is not None
         s.add(Review(item_id=item.id, meeting_id=meeting_id, decision=status, text=review.get("text") or "",
                      at=self.clock()))
-        if case not in result.created:
+        if case not in result.backfilled:
             result.updated.append(case)
 
     def _apply_item(self, s: Session, body_id: int, meeting_id: int, data: dict[str, Any],
@@ -119,12 +121,14 @@ class ImportsMixin(MeetingLookup, ItemsMixin, StoreBase):
         existing.source = data.get("source")
         if existing.status != RELEASED:
             existing.status = CONTINUED if existing.status in (CONTINUED, TRACKING) else existing.status
-        existing.warning = conflicts.get(str(case), existing.warning)
+        # a case first seen in these minutes is complete once they give it text and agencies
+        settled = None if existing.warning == UNSEEN and agencies else existing.warning
+        existing.warning = conflicts.get(str(case), settled)
         existing.updated_at = self.clock()
         s.add(existing)
         if agencies:
             self._set_agencies(s, existing.id, agencies)
         s.add(Review(item_id=existing.id, meeting_id=meeting_id, decision="renewed", text=data["text"],
                      at=self.clock()))
-        if existing.case not in result.updated and existing.case not in result.created:
+        if existing.case not in (*result.updated, *result.created, *result.backfilled):
             result.updated.append(existing.case)

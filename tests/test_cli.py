@@ -79,3 +79,48 @@ def test_admins_are_managed_from_the_cli(workdir: Path) -> None:
     assert "line:U123" in lieguan("admin", "list", cwd=workdir).stdout
     assert lieguan("admin", "remove", "line:U123", cwd=workdir).returncode == 0
     assert lieguan("admin", "remove", "line:U123", cwd=workdir).returncode == 1
+
+
+SEED = Path(__file__).parent / "data" / "minutes" / "000_663eb93f7475aed5.txt"
+
+
+def test_import_dry_run_json_needs_no_database_and_writes_nothing(workdir: Path) -> None:
+    result = lieguan("import", str(SEED), "--dry-run", "--json", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    extraction = json.loads(result.stdout)
+    assert set(extraction) == {"meeting", "reviews", "items", "warnings"}
+    assert extraction["meeting"]["date"] == "2020-03-11" and extraction["meeting"]["number"] == 5
+    assert not (workdir / "data").exists()
+
+
+def test_import_yes_saves_and_a_second_import_changes_nothing(workdir: Path) -> None:
+    first = lieguan("import", str(SEED), "--yes", cwd=workdir)
+    assert first.returncode == 0 and "已存檔：新增 13 案" in first.stdout
+    second = lieguan("import", str(SEED), "--yes", cwd=workdir)
+    assert "已經匯入過了" in second.stdout
+    assert len(json.loads(lieguan("items", "--json", "--status", "all", cwd=workdir).stdout)) == 24
+
+
+def test_import_without_yes_from_a_script_saves_nothing(workdir: Path) -> None:
+    result = lieguan("import", str(SEED), cwd=workdir, stdin="")
+    assert result.returncode == 1 and "未確認" in result.stderr
+    assert json.loads(lieguan("items", "--json", cwd=workdir).stdout) == []
+
+
+def test_import_of_an_empty_file_is_refused(workdir: Path) -> None:
+    empty = workdir / "empty.txt"
+    empty.write_bytes(b"")
+    result = lieguan("import", str(empty), "--dry-run", "--json", cwd=workdir)
+    assert result.returncode == 1 and result.stdout == "" and "Traceback" not in result.stderr
+
+
+def test_report_command_writes_the_file_and_refuses_bad_paths(workdir: Path) -> None:
+    lieguan("import", str(SEED), "--yes", cwd=workdir)
+    out = workdir / "報告.docx"
+    result = lieguan("report", "--format", "docx", "-o", str(out), cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert out.exists() and "擬解除列管 0" in result.stdout
+    bad = lieguan("report", "--format", "docx", "-o", str(workdir / "no" / "such" / "r.docx"), cwd=workdir)
+    assert bad.returncode == 1 and not (workdir / "no").exists()
+    unknown = lieguan("report", "--format", "pdf", "-o", str(workdir / "r.pdf"), cwd=workdir)
+    assert unknown.returncode == 1 and "docx、odt、md、csv、html" in unknown.stderr

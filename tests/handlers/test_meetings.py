@@ -42,3 +42,15 @@ def test_missing_lists_agencies_without_a_reply(secretariat: Chat) -> None:
     moe = bind_agency(secretariat, "教育部", "line:Cmoe")
     moe.run("#1 已完成")
     assert secretariat.run("未回報") == "截至 115/11/23，仍未回報 1 案：勞動部 #2。"
+
+
+def test_a_meeting_recorded_by_hand_starts_the_count_for_unanswered(secretariat: Chat, clock: object) -> None:
+    secretariat.run("會議 新增 強化社會安全網中央跨部會平台")
+    secretariat.run("新增 請教育部提出轉介流程 主辦：教育部")
+    moe = bind_agency(secretariat, "教育部", "line:Cmoe")
+    moe.run("#1 上次的辦理情形")
+    clock.advance(days=2)  # type: ignore[attr-defined]
+    assert "已記錄 強化社會安全網中央跨部會平台 第6次會議（115年11月25日）" in secretariat.run("會議 第6次 115/11/25")
+    assert "教育部 #1" in secretariat.run("未回報")  # a reply from before the meeting does not count
+    assert "第6次（115/11/25）" in secretariat.run("會議")
+    assert "已經存在" in secretariat.run("會議 第6次 115/11/26")

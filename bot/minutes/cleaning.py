@@ -15,7 +15,7 @@ _PAGE_NUMBER = re.compile(
 _URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _TRAILING_URL = re.compile(r"\s{2,}(?:https?://|www\.)\S+\s*$", re.IGNORECASE)
 # Lines that legitimately repeat (決定：, 一、洽悉。) start like this or end a sentence.
-_DECISIVE = re.compile(r"列管|請|決[定議]|結論|裁示")
+_DECISIVE = re.compile(r"列管|請(?!勿)|決[定議]|結論|裁示")
 _STRUCTURAL = re.compile(r"^(?:[壹貳參肆伍陸柒捌玖拾一二三四五六七八九十\d]+\s*[、.]|\(|[^\s:：]{1,8}\s*[:：])")
 
 

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from bot.minutes.textutil import NUM, fold, zh_int
 
 NEXT_MEETING = "next_meeting"
-_SMALL = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+_SMALL = r"(?:\d{1,2}|[一二兩三四五六七八九十]{1,3})"
 
 _FULL = re.compile(
     rf"(?:中華民國|民國)?\s*(?P<y>{NUM})\s*年\s*(?P<m>{_SMALL})\s*月\s*(?P<d>{_SMALL})\s*[日號]"
@@ -28,6 +28,8 @@ _MONTH_END = re.compile(
 _RELATIVE = re.compile(
     rf"(?P<n>{_SMALL}|半)\s*(?:個\s*)?(?P<unit>週|周|星期|禮拜|工作天|工作日|天|日|月|年)\s*內"
 )
+# 接獲轉介後3個工作天內: counted from something else than the meeting, a standing rule, not a due.
+_OTHER_START = re.compile(r"(?<!會)(?<!會議)後\s*$")
 _NEXT = re.compile(r"下\s*(?:一\s*)?次\s*(?:定期|委員|工作|聯繫|大)?\s*(?:會議|會報|委員會|會)")
 _DUE_BEFORE = re.compile(r"(?:延長至|延至|展延至|截止|期限|限期|至遲|最遲|訂於)\s*[:：]?\s*(?:於\s*)?$")
 _DUE_AFTER = re.compile(r"^\s*(?:以前|之前|前|止|為止|為限)")
@@ -132,7 +134,7 @@ def _month_end_due(text: str, folded: str, meeting: date | None) -> Due | None:
 
 
 def _relative_due(text: str, folded: str, meeting: date | None) -> Due | None:
-    m = _RELATIVE.search(folded)
+    m = next((m for m in _RELATIVE.finditer(folded) if not _OTHER_START.search(folded[max(0, m.start() - 10) : m.start()])), None)
     if m is None:
         return None
     written = text[m.start() : m.end()]

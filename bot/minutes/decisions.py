@@ -1,0 +1,226 @@
+"""From the outline to reviews and items.
+
+A decision (決定, 決議, 結論, 裁示 … or a 結語 section) is read point by point: a point whose
+sub-points ask for work is only their lead-in (they inherit its addressee and its due); a point
+that asks someone to do something (請…, 由…辦理, X應…, a due) is an item; one that notes, confirms
+or praises is not. Explanations, replies and speakers' summaries are never read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from bot.minutes.cases import Head, case_refs, head_of, reviews_in
+from bot.minutes.model import Item, Review
+from bot.minutes.outline import Node
+from bot.minutes.rocdate import find_due
+from bot.minutes.roles import Owner, Owners, RoleFinder
+from bot.minutes.tables import read_table
+from bot.minutes.textutil import squeeze_cjk
+from bot.minutes.warnings import Warnings
+
+_SKIPPED_SECTIONS = ("summary", "header", "closing", "explain")
+_SENTENCE = re.compile(r"[^；;。]+")
+
+
+@dataclass(frozen=True)
+class Scope:
+    section: str = ""
+    section_kind: str = ""
+    case: Node | None = None
+    label: str = ""
+    path: tuple[str, ...] = ()
+    review: bool = False
+    head: Head | None = None  # the earlier case this part of the minutes speaks of
+    lead: tuple[Owner, ...] = ()  # who the lead-in addressed
+    lead_due: str | None = None
+
+    @property
+    def source(self) -> str:
+        case = self.case.designation if self.case else ""
+        return "、".join(p for p in (self.section, case, self.label + "".join(self.path)) if p)
+
+
+class DecisionReader:
+    def __init__(self, roles: RoleFinder, meeting_date: date | None, warnings: Warnings) -> None:
+        self.roles = roles
+        self.meeting_date = meeting_date
+        self.warnings = warnings
+        self.items: list[Item] = []
+        self.reviews: list[Review] = []
+
+    def read(self, root: Node) -> None:
+        self._children(root.children, Scope())
+
+    # ── structure ─────────────────────────────────────────────────────
+
+    def _children(self, nodes: list[Node], scope: Scope) -> None:
+        rows = [n for n in nodes if n.kind == "row"]
+        if rows:
+            self._table(rows, scope)
+        for node in nodes:
+            self._node(node, scope)
+
+    def _node(self, node: Node, scope: Scope) -> None:
+        if node.kind == "section":
+            if node.section_kind in _SKIPPED_SECTIONS:
+                return
+            name = _marker(node.marker) or squeeze_cjk(node.text)[:12]
+            name = f"{scope.section}、{name}" if scope.section else name  # 二、(一) nested in 二、報告事項
+            scope = Scope(section=name, section_kind=node.section_kind, review=node.section_kind == "review")
+            if node.section_kind == "decision":
+                self.items += self._decide(node.body, node.children, scope)
+                return
+            if node.section_kind == "review" and node.body:  # 前次會議決議事項辦理情形：第1案解除列管。
+                self.items += self._decide(node.body, [], scope)
+            self._children(node.children, scope)
+        elif node.kind == "case":
+            head = Head(node.number, node.title, 0) if scope.review and node.number else None
+            self._children(node.children, replace(scope, case=node, review=scope.review or node.review, head=head))
+        elif node.kind == "label" and node.label_kind == "decision":
+            self.items += self._decide(node.body, node.children, replace(scope, label=squeeze_cjk(node.label)))
+        elif node.kind == "point":  # （一）社會局： — a titled point holding its own 決定
+            section = "、".join(filter(None, (scope.section, _marker(node.marker))))
+            self._children(node.children, replace(scope, section=section))
+
+    # ── decisions ─────────────────────────────────────────────────────
+
+    def _decide(self, lead: str, children: list[Node], scope: Scope) -> list[Item]:
+        self._reviews(lead, scope, None)
+        points = [c for c in children if c.kind in ("point", "case")]
+        rows = [c for c in children if c.kind == "row"]
+        if rows:
+            self._table(rows, scope)
+        if not points:
+            return [self._item(lead, lead, scope)] if lead and self._actionable(lead) else []
+        items = self._points(points, self._lead_scope(lead, scope))
+        if not items and self._actionable(lead):
+            items = [self._item(lead + "".join(_full_text(c) for c in points), lead, scope)]
+        return items
+
+    def _lead_scope(self, lead: str, scope: Scope) -> Scope:
+        owners = self.roles.requested(lead).owners if self.roles.has_request(lead) else []
+        due = find_due(lead, self.meeting_date).value
+        return replace(scope, lead=tuple(owners) or scope.lead, lead_due=due or scope.lead_due)
+
+    def _points(self, points: list[Node], scope: Scope) -> list[Item]:
+        items: list[Item] = []
+        for point in points:
+            items += self._point(point, scope)
+        return items
+
+    def _point(self, node: Node, scope: Scope) -> list[Item]:
+        text = node.text
+        head = head_of(text)
+        part = text[head.end :] if head else text
+        scope = replace(scope, path=(*scope.path, _marker(node.marker)), head=head or scope.head)
+        self._reviews(text, scope, head)
+        subs = [c for c in node.children if c.kind in ("point", "case")]
+        rows = [c for c in node.children if c.kind == "row"]
+        if rows:
+            self._table(rows, scope)
+        if subs:
+            items = self._points(subs, self._lead_scope(part, scope))
+            if items:
+                return items
+            text += "".join(_full_text(c) for c in subs)
+        return [self._item(text, part, scope)] if self._actionable(part) else []
+
+    def _actionable(self, part: str) -> bool:
+        if self.roles.has_request(part) or self.roles.requested(part):
+            return True
+        return find_due(part, self.meeting_date).value is not None
+
+    def _item(self, text: str, part: str, scope: Scope) -> Item:
+        if scope.review and scope.head is None:  # 案號2繼續列管，請社會局…: the request's own case
+            scope = replace(scope, head=self._sentence_case(part))
+        owners, inferred = self._owners(part, scope)
+        due = find_due(part, self.meeting_date)
+        if due.problem:
+            self.warnings.add(f"{due.problem}（{scope.source}）。")
+        item = Item(
+            text=text.strip(), agencies=[o.shown for o in owners], roles=[o.role for o in owners],
+            case=scope.head.case if scope.head else None, agencies_inferred=inferred,
+            due=due.value or (None if due.problem else scope.lead_due), source=scope.source,
+            subject=scope.head.title if scope.head and scope.head.title else (scope.case.title if scope.case else None),
+        )
+        self.warnings.owners(item, owners, part.strip())
+        return item
+
+    def _sentence_case(self, part: str) -> Head | None:
+        at = self.roles.request_at(part)
+        if at is None:
+            return None
+        sentence = next((s.group() for s in _SENTENCE.finditer(part) if s.start() <= at < s.end()), "")
+        refs = case_refs(sentence)
+        return Head(refs[0], "", 0) if len(refs) == 1 else None
+
+    def _owners(self, part: str, scope: Scope) -> tuple[list[Owner], bool]:
+        owners = self.roles.requested(part).owners
+        if any(o.placeholder for o in owners):  # 仍請相關局處: the case's own owners
+            named = self._case_owners(scope)
+            if named:
+                return [o for o in owners if not o.placeholder] + [o for o in named if o not in owners], True
+        if owners:
+            return owners, False
+        if scope.lead:
+            return list(scope.lead), False
+        named = self._case_owners(scope)
+        return named, bool(named)
+
+    def _case_owners(self, scope: Scope) -> list[Owner]:
+        if scope.head and scope.head.title:
+            found = self.roles.mentioned(scope.head.title)
+            if found:
+                return found.owners
+        if scope.case and scope.case.unit:
+            lead = self.roles.mentioned(scope.case.unit).owners[:1]
+            assist = self.roles.mentioned(scope.case.assist).owners if lead and scope.case.assist else []
+            return lead + [replace(o, role="assist") for o in assist if o.shown != lead[0].shown]
+        return []
+
+    # ── reviews and tables ────────────────────────────────────────────
+
+    def _reviews(self, text: str, scope: Scope, head: Head | None) -> None:
+        own = head or scope.head
+        for hit in reviews_in(text, head=own.case if own else None, in_review=scope.review):
+            self._review(Review(hit.case, hit.decision, hit.text, scope.source))
+
+    def _review(self, review: Review) -> None:
+        earlier = next((r for r in self.reviews if r.case == review.case), None)
+        if earlier is None:
+            self.reviews.append(review)
+        elif earlier.decision != review.decision:
+            self.warnings.add(f"第{review.case}案同時出現「{earlier.text}」與「{review.text}」，請確認列管決定。")
+
+    def _table(self, nodes: list[Node], scope: Scope) -> None:
+        for row in read_table([n.para.cells for n in nodes if n.para]):
+            row_scope = replace(scope, path=(*scope.path, f"表列{row.case or ''}"))
+            if row.case and scope.review:  # elsewhere a row number (項次) is not an earlier case
+                row_scope = replace(row_scope, head=Head(row.case, row.subject, 0))
+                for hit in reviews_in(row.decision, head=row.case, in_review=True):
+                    self._review(Review(hit.case, hit.decision, row.decision.strip(), row_scope.source))
+            if row.decision and self._actionable(row.decision):
+                self.items.append(self._item(row.decision, row.decision, row_scope))
+            elif not scope.review and row.subject and row.lead:
+                self.items.append(self._todo(row.subject, row.lead, row.assist, row.due, row_scope))
+
+    def _todo(self, subject: str, lead: str, assist: str, due: str, scope: Scope) -> Item:
+        owners = Owners()
+        for text, role in ((lead, "lead"), (assist, "assist")):
+            for owner in self.roles.mentioned(text).owners:
+                owners.add(replace(owner, role=role))
+        # The due column (113年8月31日, 下次會議) is read as a deadline: "…前".
+        return self._item(subject, subject + (f"（{due}前）" if due else ""), replace(scope, lead=tuple(owners.owners)))
+
+
+def _full_text(node: Node) -> str:
+    """A point with its numbering and everything under it, for a lead-in that is the item."""
+    return node.marker + node.text + "".join(_full_text(c) for c in node.children if c.kind == "point")
+
+
+def _marker(marker: str) -> str:
+    return squeeze_cjk(marker).rstrip("、.．")
+

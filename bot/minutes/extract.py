@@ -1,0 +1,63 @@
+"""extract(): minutes text in, the import's proposal out (spec/minutes-import.md)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.minutes.cleaning import clean_lines
+from bot.minutes.decisions import DecisionReader
+from bot.minutes.header import body_of, read_header
+from bot.minutes.model import Extraction, Meeting
+from bot.minutes.outline import build_outline
+from bot.minutes.paragraphs import paragraphs
+from bot.minutes.roles import RoleFinder
+from bot.minutes.textutil import fold
+from bot.minutes.warnings import Warnings
+from config.directory import Agency, AgencyDirectory
+
+# 本部保護服務司 / 本府社會局: whose minutes these are, when the title does not say.
+_SELF_UNIT = re.compile(r"(本部|本府)([\u4e00-\u9fff]{2,12})")
+_GOVERNMENT_KINDS = {"本部": "ministry", "本府": "local"}
+
+
+def extract(text: str, *, directory: AgencyDirectory, body: str | None = None) -> Extraction:
+    lines = clean_lines(text)
+    meeting, header_warnings = read_header(lines)
+    if body:
+        meeting.body = body.strip()
+    warnings = Warnings()
+    for message in header_warnings:
+        warnings.add(message)
+    government = find_government(meeting, text, directory)
+    reader = DecisionReader(RoleFinder(directory, government), meeting.date, warnings)
+    reader.read(build_outline(paragraphs(lines)))
+    warnings.released_with_work(reader.reviews, reader.items)
+    if not reader.items and not reader.reviews:
+        warnings.no_decisions()
+    return Extraction(meeting, reader.reviews, reader.items, warnings.messages)
+
+
+def find_government(meeting: Meeting, text: str, directory: AgencyDirectory) -> str | None:
+    """The body's own government: named in the body or title (桃園市…委員會), else the one whose
+    units the minutes call 本部X / 本府X."""
+    for source in (meeting.body, body_of(meeting.title or ""), meeting.title):
+        for mention in directory.scan(source or ""):
+            agency = directory.get(mention.name or "")
+            if agency is not None and agency.kind != "collective":
+                return agency.name
+    votes: dict[str, int] = {}
+    for m in _SELF_UNIT.finditer(fold(text)):
+        found = directory.scan(m.group(2))
+        if not found or found[0].start != 0 or found[0].name is None:
+            continue
+        top = _top(directory, found[0].name)
+        if top is not None and top.kind == _GOVERNMENT_KINDS[m.group(1)]:
+            votes[top.name] = votes.get(top.name, 0) + 1
+    return max(votes, key=lambda name: votes[name]) if votes else None
+
+
+def _top(directory: AgencyDirectory, name: str) -> Agency | None:
+    agency = directory.get(name)
+    while agency is not None and agency.parent:
+        agency = directory.get(agency.parent)
+    return agency

@@ -1,0 +1,98 @@
+"""The meeting itself: title, body, number, date, chair, recorder and location.
+
+The fields sit at the top, one per line or several on a line (出（列）席人員：…   紀錄：…), with or
+without 壹、貳、 in front; the title is what comes before them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.minutes.model import Meeting
+from bot.minutes.rocdate import first_date
+from bot.minutes.textutil import NUM, fold, squeeze, squeeze_cjk, zh_int
+
+_FIELDS = {
+    "date": ("開會時間", "會議時間", "開會日期", "會議日期", "時間", "日期"),
+    "location": ("開會地點", "會議地點", "地點"),
+    "chair": ("主持人", "主席"),
+    "recorder": ("紀錄人員", "記錄人員", "紀錄人", "記錄人", "紀錄", "記錄"),
+    "others": ("出(列)席單位及人員", "出(列)席人員", "出(列)席單位", "出(列)席者", "出(列)席", "出席人員",
+               "出席者", "出席單位", "出席", "列席人員", "列席單位", "列席", "請假人員", "與會人員"),
+}
+_LABEL_WORDS = sorted(((w, f) for f, ws in _FIELDS.items() for w in ws), key=lambda p: len(p[0]), reverse=True)
+_LABEL = re.compile(
+    r"(?:^|(?<=\s\s)|(?<=\t)|(?<=、))(?P<label>"
+    + "|".join(r"\s*".join(re.escape(ch) for ch in word) for word, _ in _LABEL_WORDS)
+    + r")\s*[:：]"
+)
+_SECTION = re.compile(r"^\s*(?:(?:[壹貳參肆伍陸柒捌玖]?拾)?[壹貳參肆伍陸柒捌玖]|[一二三四五六七八九十]{1,3})\s*[、.]\s*")
+_NUMBER = re.compile(rf"第\s*(?P<n>{NUM})\s*次")
+_CUT = re.compile(rf"\s*[(（]?\s*(?:{NUM}\s*年\s*度?\s*)?(?:第\s*{NUM}\s*屆\s*)?第\s*{NUM}\s*次.*$")
+_MINUTES = re.compile(r"\s*(?:紀錄|記錄)\s*$")
+_CONTENT = re.compile(r"\s*(?:決定|決議|案由|提案|報告事項|討論事項|臨時動議)")
+_QUOTED = re.compile(r"「([^」]{4,})」")
+
+
+def read_header(lines: list[str]) -> tuple[Meeting, list[str]]:
+    """The meeting fields, and warnings about the ones that are there but unreadable."""
+    title_lines: list[str] = []
+    fields: dict[str, str] = {}
+    for line in lines[:60]:
+        folded = fold(line)
+        rest = _SECTION.sub("", folded, count=1)
+        offset = len(folded) - len(rest)
+        found = _fields(line[offset:], rest)
+        if found:
+            for name, value in found.items():
+                fields.setdefault(name, value)
+        elif _SECTION.match(folded) or _CONTENT.match(rest) or (not fields and len(title_lines) >= 4):
+            break
+        elif not fields:
+            title_lines.append(line.strip())
+    meeting = Meeting(title=squeeze_cjk("".join(title_lines)) or None)
+    meeting.body, meeting.number = body_of(meeting.title or ""), number_of(meeting.title or "")
+    meeting.chair = squeeze_cjk(fields.get("chair", "")) or None
+    meeting.recorder = squeeze_cjk(fields.get("recorder", "")) or None
+    meeting.location = squeeze_cjk(fields.get("location", "")) or None
+    warnings = []
+    if "date" in fields:
+        hit = first_date(fields["date"])
+        meeting.date = hit.value if hit else None
+        if meeting.date is None:
+            warnings.append(f"看不懂會議時間「{squeeze_cjk(fields['date'])}」，請確認會議日期。")
+    else:
+        warnings.append("紀錄中找不到會議時間，請補上會議日期。")
+    return meeting, warnings
+
+
+def _fields(line: str, folded: str) -> dict[str, str]:
+    matches = list(_LABEL.finditer(folded))
+    found: dict[str, str] = {}
+    for m, following in zip(matches, [*matches[1:], None], strict=False):
+        word = squeeze(m.group("label"))
+        name = next(f for w, f in _LABEL_WORDS if w == word)
+        end = following.start() if following else len(line)
+        found.setdefault(name, line[m.end() : end].strip())
+    if matches and matches[0].start() > 0 and folded[: matches[0].start()].strip():
+        return {}  # 確認前次會議紀錄：確認。 — a label must open the line or follow wide spacing
+    return found
+
+
+def body_of(title: str) -> str | None:
+    """The standing body or meeting series: the title without 第N次會議紀錄 and the like."""
+    if not title:
+        return None
+    quoted = _QUOTED.search(title)
+    if quoted:
+        return quoted.group(1)
+    body = _CUT.sub("", title)
+    body = _MINUTES.sub("", body) if body == title else body
+    if re.search(r"(?:會|組|平臺|平台)會議$", body):  # 社會福利委員會會議: the body is the committee
+        body = body[: -len("會議")]
+    return body.strip() or None
+
+
+def number_of(title: str) -> int | None:
+    m = _NUMBER.search(fold(title))
+    return zh_int(m.group("n")) if m else None

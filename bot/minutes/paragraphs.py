@@ -1,0 +1,164 @@
+"""From lines to paragraphs: PDF text breaks lines mid-sentence everywhere, so a line continues the
+paragraph before it unless it opens something — a numbered point (壹、一、(一) 1. (1) …), a case
+(案由一：, 提案一, 第1案：), a label (決定：, 說明：), a section heading (討論事項) or a table row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.minutes.textutil import NUM, fold, squeeze_cjk
+
+_MARKERS = [
+    ("sec", r"(?:[壹貳參肆伍陸柒捌玖]?拾)?[壹貳參肆伍陸柒捌玖]\s*[、.]|[壹貳參肆伍陸柒捌玖]?拾\s*[、.]"),
+    ("cn", r"[一二三四五六七八九十]{1,3}\s*[、.]"),
+    ("pcn", r"\(\s*[一二三四五六七八九十]{1,3}\s*\)\s*[、.]?"),
+    ("ar", r"\d{1,2}\s*\.(?!\d)"),
+    ("ard", r"\d{1,2}\s*、"),
+    ("par", r"\(\s*\d{1,2}\s*\)\s*[、.]?"),
+    ("hpar", r"\d{1,2}\s*\)"),
+    ("circ", r"[①-⑳]\s*[、.]?"),
+    ("gan", r"[甲乙丙丁戊己庚辛壬癸]\s*[、.]"),
+    ("bullet", r"[●•○◎■□◆◇▪►➢✓]"),
+]
+_MARKER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _MARKERS))
+
+
+def _words(*words: str) -> str:
+    """Label words with any spacing inside (主 席：, 決  議：)."""
+    return "|".join(r"\s*".join(re.escape(ch) for ch in word) for word in sorted(words, key=len, reverse=True))
+
+
+_ROLE = _words("主席", "主持人", "院長", "部長", "市長", "縣長", "副市長", "副縣長", "召集人", "副召集人", "政務委員",
+               "次長", "局長", "處長", "署長", "會議")
+_DECISION = (
+    rf"(?:(?:{_ROLE})(?:\([^)]{{0,30}}\))?\s*)?"
+    rf"(?:{_words('指裁示', '決定', '決議', '結論', '裁示', '結語', '提示', '指示', '裁決')})(?:\s*事\s*項)?"
+    rf"|{_words('討論結果', '審查結果')}"
+)
+_EXPLAIN = _words(
+    "說明", "辦法", "擬辦", "建議辦法", "建議", "陳情理由", "陳情事項", "案情概要", "回應", "答復", "答覆",
+    "發言", "發言人", "發言摘要", "意見", "委員意見", "與會意見", "補充說明", "辦理情形", "執行情形",
+    "處理情形", "辦理進度", "執行進度", "報告內容", "提案內容", "背景說明", "附件", "備註", "列管建議",
+    "擬處意見", "初步意見", "研處意見", "理由", "提案說明", "審查意見", "討論情形", "單位回應", "機關回應",
+)
+_META = _words("報告單位", "提案單位", "提案人", "報告人", "提案機關", "報告機關", "報告者", "提案者", "連署人",
+               "主辦單位", "主辦機關", "承辦單位", "協辦單位", "協辦機關")
+_HEADER = _words(
+    "時間", "日期", "開會時間", "會議時間", "開會日期", "會議日期", "地點", "開會地點", "會議地點",
+    "主持人", "主席", "出席", "出席人員", "出席者", "出席單位", "列席", "列席人員", "列席單位",
+    "出(列)席", "出(列)席人員", "出(列)席單位", "出(列)席單位及人員", "出(列)席者", "紀錄", "記錄",
+    "紀錄人", "記錄人", "請假人員", "與會人員",
+)
+_LABEL = re.compile(
+    rf"^(?:(?P<decision>{_DECISION})|(?P<explain>{_EXPLAIN})|(?P<meta>{_META})|(?P<header>{_HEADER}))"
+    r"\s*(?:[:：]|$)"
+)
+_CASE = re.compile(
+    rf"^(?:(?P<des>(?:案由|提案)\s*(?:第\s*)?(?P<n1>{NUM})?\s*案?"
+    rf"|(?:報告案|討論案|臨時動議|臨時提案|專案報告|報告事項|討論事項)\s*(?:第\s*)?(?P<n2>{NUM})\s*案?"
+    rf"|第\s*(?P<n3>{NUM})\s*案|案號\s*(?P<n4>[\d-]+|{NUM})))"
+    r"\s*(?P<by>\([^)]{0,40}\))?\s*(?:[:：]|$)"
+)
+_HEADING = re.compile(
+    r"^[【\[]?(?:報告事項|討論事項|報告案|討論案|臨時動議|臨時提案|散會|主席致詞|主席致辭|主席報告"
+    r"|確認(?:上次|前次|上一次)?會議紀錄|(?:上次|前次|歷次|上一次|前一次)會議.{0,12}(?:情形|事項)(?:報告)?"
+    r"|列管(?:事項|案件)(?:辦理情形|執行情形|報告|追蹤|一覽表)?|專案報告|業務報告|工作報告|綜合討論|綜合座談|與會人員發言摘要|發言摘要|意見交流)"
+    r"[】\]]?\s*(?:[:：].*)?$"
+)
+_SEPARATOR = re.compile(r"[\t|]")
+
+
+@dataclass
+class CaseHead:
+    designation: str  # 案由一, 第1案, 提案一, 案由
+    number: str | None  # as written (not yet half-width)
+    by: str  # the parenthesis after it: (胡委員中宜提出)
+
+
+@dataclass
+class Para:
+    kind: str  # point | case | label | heading | row | text
+    marker: str = ""
+    style: str = ""
+    label: str = ""
+    label_kind: str = ""  # decision | explain | meta | header
+    case: CaseHead | None = None
+    head: str = ""  # what precedes the body, as written: 案由一：, 決定：
+    body: str = ""
+    cells: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The paragraph without its numbering."""
+        return self.head + self.body
+
+
+def paragraphs(lines: list[str]) -> list[Para]:
+    paras: list[Para] = []
+    for line in lines:
+        para = _opening(line)
+        if para is not None:
+            paras.append(para)
+        elif paras and paras[-1].kind != "row":
+            paras[-1].body += line.strip()
+        else:
+            paras.append(Para("text", body=line.strip()))
+    return paras
+
+
+def _opening(line: str) -> Para | None:
+    """The paragraph this line opens, or None when it continues the one before."""
+    stripped = line.strip()
+    folded = fold(stripped)
+    if "\t" in stripped or "|" in folded:
+        cells = _cells(stripped)
+        if len([c for c in cells if c]) >= 2:
+            return Para("row", cells=cells)
+    if m := _MARKER.match(folded):
+        para = Para("point", marker=squeeze_cjk(stripped[: m.end()]), style=m.lastgroup or "")
+        _split_head(para, stripped[m.end() :].lstrip())
+        return para
+    para = Para("text")
+    _split_head(para, stripped)
+    if para.kind != "text":
+        return para
+    if _HEADING.match("".join(folded.split())):
+        return Para("heading", body=stripped)
+    return None
+
+
+def _cells(row: str) -> list[str]:
+    """Cells in column order, empty ones kept (an empty 會議決定 is not the next column)."""
+    folded = fold(row).strip("|")
+    offset = len(fold(row)) - len(fold(row).lstrip("|"))
+    cuts = [m.start() for m in _SEPARATOR.finditer(folded)]
+    bounds = zip([-1, *cuts], [*cuts, len(folded)], strict=True)
+    return [row[offset + a + 1 : offset + b].strip() for a, b in bounds]
+
+
+def _split_head(para: Para, rest: str) -> None:
+    """A case designation or a label at the start of `rest` becomes the paragraph's head."""
+    folded = fold(rest)
+    if m := _CASE.match(folded):
+        number = next((g for g in (m.group("n1"), m.group("n2"), m.group("n3"), m.group("n4")) if g), None)
+        by = m.group("by") or ""
+        para.case = CaseHead(squeeze_cjk(rest[: m.end("des")]), number, by[1:-1] if by else "")
+        para.kind = "case" if para.kind == "text" else para.kind
+        para.head, para.body = _head_and_body(rest, m.end())
+        return
+    if m := _LABEL.match(folded):
+        para.label_kind = m.lastgroup or ""
+        para.label = squeeze_cjk(rest[: m.end(para.label_kind)])
+        para.kind = "label" if para.kind == "text" else para.kind
+        para.head, para.body = _head_and_body(rest, m.end())
+        return
+    para.body = rest
+
+
+def _head_and_body(rest: str, end: int) -> tuple[str, str]:
+    head = rest[:end].rstrip()
+    if not head.endswith(("：", ":")):
+        head += "："  # 提案一 alone on its line: what follows is its body, not more of its name
+    return head, rest[end:].strip()

@@ -6,19 +6,16 @@
 from __future__ import annotations
 
 import resource
-import sys
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bot.core import open_bot  # noqa: E402
-from bot.minutes import read_minutes  # noqa: E402
-from config.settings import Settings  # noqa: E402
-from handlers.imports import save  # noqa: E402
-from storage.db import migrate  # noqa: E402
+from bot.core import open_bot
+from bot.minutes import read_minutes
+from config.settings import Settings
+from handlers.imports import save
+from storage.db import migrate
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "tests" / "data" / "minutes").glob("0*.txt"))
 ROUNDS = 10

@@ -26,7 +26,7 @@ def digest(text: str) -> str:
 
 
 def extraction_of(text: str, directory: AgencyDirectory, body: str | None) -> dict[str, Any]:
-    found: dict[str, Any] = extract(text, directory=directory, body=body).to_json()
+    found: dict[str, Any] = extract(text, directory=directory, body=body).to_json(with_subject=True)
     if not found["items"] and not found["reviews"]:
         raise UserError("這份會議紀錄裡找不到決議或列管事項，沒有存任何東西。請確認檔案是會議紀錄。")
     return found

@@ -29,6 +29,7 @@ _PLACEHOLDER = re.compile("|".join(PLACEHOLDERS))
 _UNKNOWN = re.compile(
     r"[\u4e00-\u9fff]{1,8}?(?:委員會|辦公室|公所|中心|政府|單位|部|會|署|局|處|司|院|科|課|室|組|隊|館|校)"
 )
+# What follows 請 when no agency does (請將…, 請於…, 請儘速…, 請依…): a name never starts so.
 _NOT_A_NAME_START = set("及與和暨或原邀偕會責派請由向跟給讓使將把於在就依針對再儘速持續提研辦加積落確務召督檢盤訂修規擬建強整彙評協參審掌釐留注妥完補"
                         "說通送納函轉查填上核配並即先仍也另一共多予視考分進善適有如以不能可給作做處列跳思側增")
 _NOT_A_NAME = re.compile(r"[之的及與、，]|(?:社會|機會|都會|體會)$")

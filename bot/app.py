@@ -24,6 +24,7 @@ from bot.delivery import Sender
 from bot.files import FileLinks
 from bot.messages import Incoming
 from bot.outbox import OutboxSender
+from bot.scheduler import ReminderScheduler
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -50,11 +51,15 @@ class Runtime:
     outbox: OutboxSender
     links: FileLinks
     channels: list[Channel] = field(default_factory=list)
+    # reminders on the schedule; None in a runtime that must not send any (build_runtime sets it)
+    scheduler: ReminderScheduler | None = None
 
     async def start(self) -> None:
         self.outbox.start()
         for channel in self.channels:
             await channel.start()
+        if self.scheduler is not None:
+            await self.scheduler.start()
 
     async def receive(self, msg: Incoming, *, key: str, reply_token: str | None = None,
                       reply_token_expires: datetime | None = None,
@@ -65,6 +70,8 @@ class Runtime:
                                    reply_token_expires=reply_token_expires)
 
     async def stop(self) -> None:
+        if self.scheduler is not None:
+            await self.scheduler.stop()
         for channel in self.channels:
             await channel.stop()
         await self.outbox.stop()
@@ -96,6 +103,7 @@ def build_runtime(bot: Bot) -> Runtime:
     links.install(app)
     outbox = OutboxSender(bot.store, {})
     runtime = Runtime(bot=bot, app=app, outbox=outbox, links=links)
+    runtime.scheduler = ReminderScheduler(bot, outbox)
     for make in channel_factories(bot.settings):
         channel = make(runtime)
         channel.install(app)

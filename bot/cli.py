@@ -214,6 +214,7 @@ def agency_list(keyword: Annotated[str | None, typer.Argument()] = None) -> None
 
 def main() -> None:
     import bot.cli_import
+    import bot.cli_remind
     import bot.cli_report  # noqa: F401  (registers `report`)
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

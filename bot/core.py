@@ -59,6 +59,8 @@ class Bot:
 def open_bot(settings: Settings, *, clock: Callable[[], datetime] = system_clock) -> Bot:
     from handlers import build_router
 
-    store = Store(make_engine(settings.database_url), clock=clock)
+    defaults = {"reminder_weekday": settings.reminder_weekday, "reminder_time": settings.reminder_time,
+                "deadline_office_days": settings.deadline_office_days}
+    store = Store(make_engine(settings.database_url), clock=clock, body_defaults=defaults)
     directory = directory_with_entries(AgencyDirectory.load_default(), store)
     return Bot(store=store, settings=settings, directory=directory, router=build_router(), clock=clock)

@@ -1,8 +1,11 @@
 """The outbox: every outgoing message is a row before it is sent; a sender task delivers the rows.
 
-Retries back off exponentially and honour the platform's retry-after. A row is leased while it
-is being sent, so a replica (or a restart) takes over what a dead sender left behind, and the
-idempotency key makes that resend safe where the platform supports one (LINE's X-Line-Retry-Key).
+Rows are claimed with a lease (storage/outbox.py), so a replica or a restart takes over what a dead
+sender left behind; the idempotency key makes that resend safe where the platform has one (LINE's
+X-Line-Retry-Key). Telegram has none: a chat may get the one message that was in flight to it twice.
+One chat's rows go out in order, one at a time, and a row is recorded as sent before that chat's next
+row goes; chats are served side by side, paced to each platform's limits (bot/pacing.py). Retries
+back off exponentially and honour the platform's retry-after.
 """
 
 from __future__ import annotations
@@ -12,31 +15,77 @@ import contextlib
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.delivery import Envelope, PermanentFailure, Sender, TemporaryFailure, from_payload, to_payload
 from bot.messages import ChatRef, Outgoing
+from bot.pacing import Pacer
 from storage.models import SECRETARIAT, Outbox
+from storage.outbox import LEASE, Outcome
 from storage.store import Store
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = 300.0
 BATCH = 200
+CAPACITY = 400  # rows claimed and not yet settled, per process
+# sends in flight per platform: enough to overlap the network, few enough that one platform's
+# burst never keeps the event loop from another's paced sends for long
+IN_FLIGHT = 16
 
 
 def backoff(attempts: int) -> float:
     return min(MAX_BACKOFF, 2.0 ** attempts)
 
 
+def outbox_rows(messages: list[Outgoing], platforms: set[str] | list[str]) -> list[dict[str, Any]]:
+    """Rows for messages that name their chat and key (a round's), on the platforms that can send."""
+    return [{"key": out.key, "chat": out.chat.key, "payload": to_payload(out)} for out in messages
+            if out.chat is not None and out.key and out.chat.platform in platforms]
+
+
+class _Recorder:
+    """Group commit: outcomes settled while one commit runs go together in the next one."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._pending: list[tuple[Outcome, asyncio.Future[None]]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def settle(self, outcome: Outcome) -> None:
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending.append((outcome, future))
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._flush())
+        await future
+
+    async def _flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                await asyncio.to_thread(self.store.settle, outcomes=[o for o, _ in batch])
+            except Exception as exc:
+                for _, future in batch:
+                    future.set_exception(exc)
+            else:
+                for _, future in batch:
+                    future.set_result(None)
+
+
 class OutboxSender:
     def __init__(self, store: Store, senders: dict[str, Sender], *, poll: float = 1.0,
-                 concurrency: int = 32) -> None:
+                 pacer: Pacer | None = None) -> None:
         self.store = store
         self.senders = senders
         self.poll = poll
+        self.pacer = pacer or Pacer()
+        self.sent = self.retried = self.failed = 0
         self._wake = asyncio.Event()
-        self._limit = asyncio.Semaphore(concurrency)
+        self._recorder = _Recorder(store)
+        self._held = 0  # rows claimed by this process and not settled
+        self._chats: set[asyncio.Task[None]] = set()
         self._task: asyncio.Task[None] | None = None
+        self._in_flight: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(IN_FLIGHT))
 
     # ---- writing ----------------------------------------------------------------------------
     def enqueue(self, answers: list[Outgoing], *, origin: ChatRef | None, key: str,
@@ -53,8 +102,12 @@ class OutboxSender:
                          "reply_token_expires": reply_token_expires if own else None})
         ids = self.store.enqueue(rows=rows) if rows else []
         if ids:
-            self._wake.set()
+            self.wake()
         return ids
+
+    def wake(self) -> None:
+        """New rows are waiting (a round was enqueued): look now rather than at the next poll."""
+        self._wake.set()
 
     # ---- sending ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -62,30 +115,61 @@ class OutboxSender:
             self.store.release_claims()  # one process per SQLite database: nothing else is sending
         self._task = asyncio.create_task(self._run(), name="outbox")
 
-    async def stop(self) -> None:
+    async def stop(self, *, grace: float = 5.0) -> None:
+        """Stop claiming; let what is in flight finish for `grace` seconds, then cancel the rest.
+
+        Rows cancelled here are still leased: a restart (at once on SQLite) or another replica (when
+        the lease runs out) sends them.
+        """
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
+        if self._chats:
+            _, late = await asyncio.wait(self._chats, timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
 
     async def _run(self) -> None:
         while True:
+            claimed = 0
             try:
-                sent = await self.deliver_due()
+                room = CAPACITY - self._held
+                if room > 0:
+                    claimed = self._spawn(await asyncio.to_thread(
+                        self.store.claim_due, limit=min(room, BATCH), platforms=list(self.senders)))
             except Exception:
-                log.exception("outbox round failed")
-                sent = 0
-            if not sent:
+                log.exception("outbox claim failed")
+            if not claimed or self._held >= CAPACITY:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=self.poll)
 
-    async def deliver_due(self) -> int:
-        """Send every row that is due now; returns how many rows were handled."""
-        rows = await asyncio.to_thread(self.store.claim_due, limit=BATCH)
+    def _spawn(self, rows: list[Outbox]) -> int:
         by_chat: dict[str, list[Outbox]] = defaultdict(list)
         for row in rows:
             by_chat[row.chat].append(row)
+        self._held += len(rows)
+        for chat_rows in by_chat.values():
+            task = asyncio.create_task(self._deliver_chat(chat_rows))
+            self._chats.add(task)
+            task.add_done_callback(self._chat_done)
+        return len(rows)
+
+    def _chat_done(self, task: asyncio.Task[None]) -> None:
+        self._chats.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("outbox chat task failed", exc_info=task.exception())
+        self.wake()
+
+    async def deliver_due(self) -> int:
+        """Send every row that is due now, and wait for them; returns how many rows were handled."""
+        rows = await asyncio.to_thread(self.store.claim_due, limit=BATCH, platforms=list(self.senders))
+        by_chat: dict[str, list[Outbox]] = defaultdict(list)
+        for row in rows:
+            by_chat[row.chat].append(row)
+        self._held += len(rows)
         await asyncio.gather(*(self._deliver_chat(chat_rows) for chat_rows in by_chat.values()))
         return len(rows)
 
@@ -97,42 +181,78 @@ class OutboxSender:
                 raise TimeoutError("outbox did not drain")
 
     async def _deliver_chat(self, rows: list[Outbox]) -> None:
-        async with self._limit:
-            for row in rows:  # one chat's messages in order
-                if not await self._deliver(row):
-                    break
+        """One chat's rows in order; after a temporary failure the rest wait for the retry too."""
+        left = list(rows)
+        try:
+            while left:
+                row = left.pop(0)
+                retry_at = await self._deliver(row)
+                if retry_at is not None:
+                    for rest in left:
+                        assert rest.id is not None
+                        await self._recorder.settle(Outcome(rest.id, "pending", retry_at=retry_at,
+                                                            attempted=False))
+                    left = []
+        finally:
+            self._held -= len(rows)
 
-    async def _deliver(self, row: Outbox) -> bool:
+    async def _deliver(self, row: Outbox) -> datetime | None:
+        """Send one row and record what happened; the retry time when it has to wait."""
         assert row.id is not None
         platform, chat_id = row.chat.split(":", 1)
         envelope = Envelope(chat_id=chat_id, payload=from_payload(row.payload), key=row.key,
                             reply_token=row.reply_token, reply_token_expires=row.reply_token_expires)
         try:
-            result = await self.senders[platform].send(envelope)
+            async with self._in_flight[platform]:
+                sent = await self.pacer.wait(platform, chat_id)
+                try:
+                    if not await self._still_held(row):
+                        return None
+                    result = await self.senders[platform].send(envelope)
+                finally:
+                    self.pacer.answered(sent)
         except TemporaryFailure as exc:
             if row.attempts + 1 >= MAX_ATTEMPTS:
-                self._failed(row, f"重試 {MAX_ATTEMPTS} 次仍失敗：{exc}")
-                return True
+                await self._failed(row, f"重試 {MAX_ATTEMPTS} 次仍失敗：{exc}")
+                return None
             wait = max(exc.retry_after or 0.0, backoff(row.attempts))
             log.warning("send to %s failed (%s), retry in %.0fs", row.chat, exc, wait)
-            self.store.mark_retry(row_id=row.id, at=self.store.clock() + timedelta(seconds=wait),
-                                  error=str(exc))
-            return False
+            at = self.store.clock() + timedelta(seconds=wait)
+            self.retried += 1
+            await self._recorder.settle(Outcome(row.id, "pending", retry_at=at, error=str(exc)))
+            return at
         except PermanentFailure as exc:
-            self._failed(row, str(exc))
+            await self._failed(row, str(exc))
+            return None
+        self.sent += 1
+        await self._recorder.settle(Outcome(row.id, "sent", chat=row.chat, message_ids=result.message_ids,
+                                            item_ids=envelope.payload.item_ids))
+        return None
+
+    async def _still_held(self, row: Outbox) -> bool:
+        """A row that waited long (a slow group) renews its lease; one that lost it is left alone."""
+        assert row.id is not None
+        if row.next_attempt_at - self.store.clock() > LEASE / 2:
             return True
-        self.store.mark_sent(row_id=row.id, message_ids=result.message_ids)
-        if result.message_ids and envelope.payload.item_ids:
-            self.store.record_sent(chat=row.chat, message_ids=result.message_ids,
-                                   item_ids=envelope.payload.item_ids)
+        renewed = await asyncio.to_thread(self.store.renew_lease, row_id=row.id, held_until=row.next_attempt_at)
+        if renewed is None:
+            log.warning("lease on outbox row %s was taken over; not sending it here", row.id)
+            return False
+        row.next_attempt_at = renewed
         return True
 
-    def _failed(self, row: Outbox, error: str) -> None:
+    async def _failed(self, row: Outbox, error: str) -> None:
         assert row.id is not None
         log.error("giving up on %s: %s", row.chat, error)
-        self.store.mark_failed(row_id=row.id, error=error)
-        agency = self.store.binding(chat=row.chat) or row.chat
-        notices = [Outgoing(f"訊息無法送達「{agency}」（{row.chat}）：{error}。請確認機器人仍在該群組。",
-                            chat=ChatRef(*chat.split(":", 1)), kind="notice")
-                   for chat, bound in self.store.bindings() if bound == SECRETARIAT and chat != row.chat]
-        self.enqueue(notices, origin=None, key=f"failed:{row.id}")
+        self.failed += 1
+        await self._recorder.settle(Outcome(row.id, "failed", error=error))
+        agency = await asyncio.to_thread(self.store.binding, chat=row.chat) or row.chat
+        bindings = await asyncio.to_thread(self.store.bindings)
+        rows: list[dict[str, Any]] = [{"key": f"failed:{row.id}:{n}", "chat": chat, "payload": to_payload(Outgoing(
+                    f"訊息無法送達「{agency}」（{row.chat}）：{error}。請確認機器人仍在該群組。", kind="notice"))}
+                for n, (chat, bound) in enumerate(bindings)
+                if bound == SECRETARIAT and chat != row.chat and chat.split(":", 1)[0] in self.senders]
+        if not rows:
+            return
+        if await asyncio.to_thread(self.store.enqueue, rows=rows):
+            self.wake()

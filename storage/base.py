@@ -18,9 +18,12 @@ class StoreError(Exception):
 
 
 class StoreBase:
-    def __init__(self, engine: Engine, *, clock: Callable[[], datetime]) -> None:
+    def __init__(self, engine: Engine, *, clock: Callable[[], datetime],
+                 body_defaults: dict[str, Any] | None = None) -> None:
         self.engine = engine
         self.clock = clock
+        # a new body's reminder weekday and time and reply deadline, from the settings
+        self.body_defaults = dict(body_defaults or {})
 
     @contextmanager
     def session(self) -> Iterator[Session]:

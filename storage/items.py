@@ -83,7 +83,7 @@ class ItemsMixin(StoreBase):
         if body is None:
             taken = set(s.exec(select(Body.code)))
             body = Body(name=name, code=_default_code(name, taken), government=government,
-                        created_at=self.clock())
+                        created_at=self.clock(), **self.body_defaults)
             s.add(body)
             s.flush()
             self.audit(s, actor=actor, chat=chat, action="body.create", target=name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from storage.base import StoreBase
@@ -33,12 +34,16 @@ class MiscMixin(StoreBase):
     # ---- generated secrets ---------------------------------------------------------------
     def secret(self, *, key: str) -> str:
         """A secret generated once and kept (download-link key, Telegram webhook secret)."""
-        with self.session() as s:
-            found = s.get(KeyValue, key)
-            if found is None:
-                found = KeyValue(key=key, value=secrets.token_urlsafe(32))
-                s.add(found)
-            return found.value
+        try:
+            with self.session() as s:
+                found = s.get(KeyValue, key)
+                if found is None:
+                    found = KeyValue(key=key, value=secrets.token_urlsafe(32))
+                    s.add(found)
+                return found.value
+        except IntegrityError:  # a replica starting at the same moment made it first: use theirs
+            with self.session() as s:
+                return s.get_one(KeyValue, key).value
 
     # ---- minutes waiting for 確認匯入 ----------------------------------------------------
     def set_pending_import(self, *, chat: str, author: str, source_text: str, body: str | None) -> None:

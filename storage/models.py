@@ -237,3 +237,20 @@ class ProcessedEvent(SQLModel, table=True):
     payload: dict = Field(sa_column=Column(JSON, nullable=False))
     status: str = Field(default="received", max_length=20)  # received | done
     at: datetime = moment()
+
+
+class ReminderRound(SQLModel, table=True):
+    """A body's reminder round on a day: the scheduler's catch-up mark and a record of what it did.
+
+    `overdue` keeps the items marked 逾期 in that round (agency → item ids), for the report.
+    """
+
+    __table_args__ = (UniqueConstraint("body_id", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="body.id", index=True)
+    day: date
+    reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    chats: int = 0
+    overdue: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    at: datetime = moment()

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, text
 
 from storage.base import StoreError
+from storage.events import EventsMixin
 from storage.imports import ImportsMixin
 from storage.misc import MiscMixin
 from storage.outbox import OutboxMixin
 from storage.people import PeopleMixin
 from storage.replies import RepliesMixin
+from storage.schedule import ScheduleMixin
+from storage.tgstate import TelegramStateMixin
 
 
-class Store(ImportsMixin, RepliesMixin, PeopleMixin, MiscMixin, OutboxMixin):
-    def __init__(self, engine: Engine, *, clock: Callable[[], datetime]) -> None:
-        super().__init__(engine, clock=clock)
+class Store(ImportsMixin, RepliesMixin, PeopleMixin, MiscMixin, ScheduleMixin, OutboxMixin, EventsMixin,
+            TelegramStateMixin):
+    def __init__(self, engine: Engine, *, clock: Callable[[], datetime],
+                 body_defaults: dict[str, Any] | None = None) -> None:
+        super().__init__(engine, clock=clock, body_defaults=body_defaults)
 
     def ping(self) -> bool:
         try:

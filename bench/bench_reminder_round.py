@@ -1,0 +1,174 @@
+"""A reminder round for 2,000 chats and 20,000 items against the fake LINE and Telegram APIs.
+
+    .venv/bin/python bench/bench_reminder_round.py [--line 1000] [--telegram 1000] [--items 10]
+                                                    [--database postgresql://…]
+
+The fakes run in a thread of their own with the platforms' documented limits: Telegram about 30
+messages a second overall, one a second per chat, 20 a minute per group; LINE 2,000 requests a
+second. The bot's side is what `lieguan serve` runs: the real LINE and Telegram channel senders
+behind the outbox and its pacing. Printed: the time to plan and enqueue the round, the send rate
+per platform, and the 429s each fake answered. Aim: under 2 s to plan and enqueue; Telegram at 95%
+or more of its 30 a second with no 429; LINE as fast as the machine allows, with no 429.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import Engine, insert, text
+
+from bot.app import build_runtime
+from bot.core import open_bot
+from bot.rounds import send_now
+from config.settings import Settings
+from storage.db import migrate
+from storage.models import Body, ChatBinding, Item, ItemAgency
+from tests.fakes.line_api import FakeLineApi
+from tests.fakes.telegram_api import FakeTelegramApi
+
+CREATED = datetime(2026, 1, 1, tzinfo=UTC)
+LINE_TOKEN, TELEGRAM_TOKEN = "bench-token", "123:bench"
+TELEGRAM_RATE = 30.0
+
+
+def run_fakes(line_chats: int, telegram_chats: int, pipe: Connection) -> None:
+    """The fake APIs in a process of their own, as the platforms are: not competing with the bot."""
+    line = FakeLineApi(access_token=LINE_TOKEN, rate_limit=2000, max_records=100_000)
+    telegram = FakeTelegramApi(token=TELEGRAM_TOKEN, max_records=100_000)
+    for group in line_ids(line_chats):
+        line.add_group(group, "聯絡群", count=3)
+    for chat_id in telegram_ids(telegram_chats):
+        telegram.add_chat(int(chat_id), title="聯絡群")
+
+    async def serve() -> dict[str, Any]:
+        async with line, telegram:
+            pipe.send((line.url, telegram.base_url))
+            await asyncio.get_running_loop().run_in_executor(None, pipe.recv)  # "stop"
+        return {"line_429": sum(c.status == 429 for c in line.calls), "line_pushes": len(line.pushed()),
+                "telegram_429": sum(c.status == 429 for c in telegram.calls),
+                "telegram_sent": len(telegram.sent())}
+
+    pipe.send(asyncio.run(serve()))
+
+
+def line_ids(count: int) -> list[str]:
+    return [f"C{n:032x}" for n in range(count)]
+
+
+def telegram_ids(count: int) -> list[str]:
+    return [str(-1_000_000_000 - n) for n in range(count)]
+
+
+def seed(url: str, *, line_chats: int, telegram_chats: int, per_chat: int) -> list[str]:
+    """One body; one agency per chat, each with `per_chat` items (written in bulk: this is the setup)."""
+    migrate(url)
+    store = open_bot(Settings(database_url=url)).store
+    chats = [f"line:{c}" for c in line_ids(line_chats)] + [f"telegram:{c}" for c in telegram_ids(telegram_chats)]
+    with store.session() as s:
+        s.execute(insert(Body).values(id=1, name="強化社會安全網中央跨部會平台", code="強化", reminder_weekday=0,
+                                      reminder_time="09:30", deadline_office_days=5, created_at=CREATED))
+        s.execute(insert(ChatBinding), [{"chat": chat, "agency": f"機關{n:04d}", "bound_by": "bench",
+                                         "bound_at": CREATED} for n, chat in enumerate(chats)])
+        items = [{"id": n * per_chat + k + 1, "body_id": 1, "case": str(n * per_chat + k + 1),
+                  "subject": f"機關{n:04d}辦理事項{k + 1}", "text": f"請機關{n:04d}辦理第{k + 1}項事項並於下次會議報告",
+                  "status": "tracking", "due_next_meeting": True, "created_at": CREATED, "updated_at": CREATED}
+                 for n in range(len(chats)) for k in range(per_chat)]
+        s.execute(insert(Item), items)
+        s.execute(insert(ItemAgency), [{"item_id": i["id"], "agency": f"機關{(i['id'] - 1) // per_chat:04d}",
+                                        "role": "lead", "position": 0} for i in items])
+    store.engine.dispose()
+    return chats
+
+
+async def send(url: str, line_url: str, telegram_url: str, wanted: dict[str, int], senders: str
+               ) -> dict[str, Any]:
+    settings = Settings(database_url=url, line_channel_secret="bench", line_channel_access_token=LINE_TOKEN,
+                        line_api_url=line_url, telegram_token=TELEGRAM_TOKEN, telegram_api_url=telegram_url)
+    bot = open_bot(settings)
+    runtime = build_runtime(bot)
+    if senders == "plain":
+        from tests.scheduler.senders import LineTestSender, TelegramTestSender
+
+        runtime.outbox.senders.update(line=LineTestSender(line_url, LINE_TOKEN),  # type: ignore[dict-item]
+                                      telegram=TelegramTestSender(telegram_url, TELEGRAM_TOKEN))
+    started = time.perf_counter()
+    rounds = await asyncio.to_thread(send_now, bot, list(runtime.outbox.senders))  # `lieguan remind --now`
+    enqueued = time.perf_counter() - started
+    assert sum(len(r.messages) for r in rounds) == sum(wanted.values())
+    done: dict[str, float] = {}
+    runtime.outbox.start()
+    began = time.perf_counter()
+    while len(done) < len(wanted):
+        await asyncio.sleep(0.05)
+        sent = await asyncio.to_thread(sent_by_platform, bot.store.engine)
+        for platform, count in wanted.items():
+            if platform not in done and sent.get(platform, 0) >= count:
+                done[platform] = time.perf_counter() - began
+    await runtime.outbox.stop()
+    for channel in runtime.channels:
+        await channel.stop()
+    bot.store.engine.dispose()
+    return {"enqueue": enqueued, "done": done, "retried": runtime.outbox.retried}
+
+
+def sent_by_platform(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT substr(chat, 1, strpos(chat, ':') - 1), count(*) FROM outbox "
+                                 "WHERE status = 'sent' GROUP BY 1" if engine.dialect.name == "postgresql" else
+                                 "SELECT substr(chat, 1, instr(chat, ':') - 1), count(*) FROM outbox "
+                                 "WHERE status = 'sent' GROUP BY 1")).all()
+    return {platform: count for platform, count in rows}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--line", type=int, default=1000, help="LINE chats")
+    parser.add_argument("--telegram", type=int, default=1000, help="Telegram chats")
+    parser.add_argument("--items", type=int, default=10, help="items per chat")
+    parser.add_argument("--database", help="SQLAlchemy URL of an empty database (default: a new SQLite file)")
+    parser.add_argument("--senders", choices=("channels", "plain"), default="channels",
+                        help="the LINE and Telegram channels' senders (what serve runs), or plain text senders")
+    args = parser.parse_args()
+    url = args.database or f"sqlite:///{tempfile.mkdtemp(prefix='lieguan-bench-')}/bench.db"
+    seed(url, line_chats=args.line, telegram_chats=args.telegram, per_chat=args.items)
+    ours, theirs = multiprocessing.get_context("spawn").Pipe()
+    fakes = multiprocessing.get_context("spawn").Process(target=run_fakes, args=(args.line, args.telegram, theirs))
+    fakes.start()
+    line_url, telegram_url = ours.recv()
+    wanted = {p: n for p, n in (("line", args.line), ("telegram", args.telegram)) if n}
+    try:
+        result = asyncio.run(send(url, line_url, telegram_url, wanted, args.senders))
+    finally:
+        ours.send("stop")
+        stats = ours.recv()
+        fakes.join(timeout=30)
+    total = args.line + args.telegram
+    print(f"reminder round: {total:,} chats ({args.line:,} LINE, {args.telegram:,} Telegram), "
+          f"{total * args.items:,} items, database {url.split(':', 1)[0]}, {args.senders} senders")
+    print(f"plan and enqueue: {result['enqueue']:.2f} s (aim: under 2 s)")
+    if args.line:
+        seconds = result["done"]["line"]
+        print(f"LINE: {args.line:,} reminders in {seconds:.1f} s = {args.line / seconds:,.0f}/s "
+              f"({stats['line_pushes']:,} LINE messages); 429s: {stats['line_429']}")
+    if args.telegram:
+        seconds = result["done"]["telegram"]
+        rate = args.telegram / seconds
+        print(f"Telegram: {args.telegram:,} reminders in {seconds:.1f} s = {rate:.1f}/s "
+              f"({rate / TELEGRAM_RATE:.0%} of 30/s; {stats['telegram_sent']:,} Telegram messages); "
+              f"429s: {stats['telegram_429']}")
+    print(f"retries in the outbox: {result['retried']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,251 @@
+"""The Telegram channel: updates in (webhook or long polling), the sender out, the menu at start.
+
+Why the plain `telegram.Bot` and `Update.de_json`, not PTB's Application: our router already
+dispatches; the Application's queue is in memory, while every update here is recorded in the database
+before the 200 (or before its offset is confirmed) so that a redelivery is dropped and a crash
+recovered; its Updater confirms updates before they are handled; and its rate limiter sleeps inside
+each request, unaware of the outbox, which must decide itself when a row is retried.
+
+An update is recorded, answered 200, then handled in the background: a chat's updates in order, chats
+taking turns (lanes.py). One that a dead process left `received` is taken up again by the sweep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import re
+from collections import deque
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import Bot
+from telegram.error import InvalidToken, TelegramError
+
+from bot.channels.telegram import menu
+from bot.channels.telegram.handling import Handling
+from bot.channels.telegram.lanes import Lanes
+from bot.channels.telegram.polling import Poller
+from bot.channels.telegram.sender import TelegramSender
+from bot.channels.telegram.throttle import Throttle
+from bot.channels.telegram.translate import ALLOWED_UPDATES, Me, lane_of
+from bot.delivery import Sender
+
+if TYPE_CHECKING:
+    from bot.app import Runtime
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts
+STALE = timedelta(minutes=2)  # handling takes seconds; a `received` update this old was orphaned
+KEEP = timedelta(days=2)  # Telegram redelivers for 24 hours at most
+SWEEP_SECONDS = 60.0
+
+
+class TelegramServices:
+    """What only Telegram knows, for the handlers (ChannelServices): no quota; a group's size."""
+
+    def __init__(self, api: Bot) -> None:
+        self.api = api
+
+    async def quota(self) -> tuple[int | None, int] | None:
+        return None
+
+    async def member_count(self, chat_id: str) -> int | None:
+        try:
+            return await self.api.get_chat_member_count(int(chat_id))
+        except (TelegramError, ValueError):
+            return None
+
+
+def file_url(api_url: str) -> str:
+    """PTB's base_file_url from its base_url: …/bot → …/file/bot (also for a local Bot API server)."""
+    at = api_url.rfind("/bot")
+    return api_url[:at] + "/file" + api_url[at:] if at >= 0 else api_url.rstrip("/") + "/file/bot"
+
+
+class TelegramChannel:
+    platform = "telegram"
+
+    def __init__(self, runtime: Runtime, *, throttle: Throttle | None = None, poll_timeout: int = 25) -> None:
+        settings = runtime.bot.settings
+        if not settings.telegram_token:
+            raise ValueError("LIEGUAN_TELEGRAM_TOKEN 未設定")
+        self.runtime = runtime
+        self.store = runtime.bot.store
+        self.bot_id = settings.telegram_token.split(":", 1)[0]
+        self.api = Bot(settings.telegram_token, base_url=settings.telegram_api_url,
+                       base_file_url=file_url(settings.telegram_api_url))
+        self.telegram_sender = TelegramSender(self.api, self.store, throttle=throttle)
+        self.sender: Sender = self.telegram_sender
+        self.secret = settings.telegram_secret or self.store.secret(key="telegram_secret")
+        self.me = Me()
+        self.services = TelegramServices(self.api)
+        self.handling = Handling(self)
+        self.lanes = Lanes(workers=4)
+        self.poller = Poller(self.api, self.accept, timeout=poll_timeout)
+        self.mode: str | None = None  # "webhook" or "polling" once started
+        self._tasks: list[asyncio.Task[None]] = []
+        self._inflight: set[str] = set()  # keys this process is handling: the sweep leaves them be
+        self._recent: deque[int] = deque(maxlen=2000)
+        self._waiters: dict[int, asyncio.Event] = {}
+        self.on_handled: Callable[[int], None] | None = None  # an observer (benchmarks, monitoring)
+
+    # ---- the app -----------------------------------------------------------------------------
+    def install(self, app: web.Application) -> None:
+        app.router.add_post("/webhooks/telegram", self.webhook)
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode("utf-8"), self.secret.encode("utf-8")):
+            return web.Response(status=403, text="secret token mismatch")
+        try:
+            data = json.loads(await request.read())
+        except ValueError:
+            return web.Response(status=400, text="body is not JSON")
+        try:
+            self.accept(data)
+        except SQLAlchemyError:
+            log.exception("could not record a Telegram update")
+            return web.Response(status=503, text="database unavailable; Telegram will retry")
+        return web.Response(status=200)
+
+    def accept(self, data: Any) -> bool:
+        """Record one raw update and handle it in the background; False for a repeat or a non-update."""
+        update_id = data.get("update_id") if isinstance(data, dict) else None
+        if not isinstance(update_id, int) or isinstance(update_id, bool):
+            log.info("ignored a Telegram request without an update_id")
+            return False
+        key = self.key(update_id)
+        if not self.store.tg_record_update(key=key, payload=data):
+            log.info("Telegram update %s was handled already", update_id)
+            return False
+        self._spawn(key, update_id, data)
+        return True
+
+    def _spawn(self, key: str, update_id: int, data: dict[str, Any]) -> None:
+        self._inflight.add(key)
+        self.lanes.spawn(lane_of(data), self._handle(key, update_id, data))
+
+    def key(self, update_id: int) -> str:
+        return f"telegram:{self.bot_id}:{update_id}"
+
+    async def _handle(self, key: str, update_id: int, data: dict[str, Any]) -> None:
+        failed = False
+        try:
+            await self.handling.update(key, data)
+        except SQLAlchemyError:
+            log.exception("Telegram update %s left for the sweep", update_id)  # stays `received`
+            self._inflight.discard(key)
+            return
+        except Exception:  # the router answers its own errors; this is the channel's, and final
+            log.exception("handling Telegram update %s failed", update_id)
+            failed = True
+        try:
+            self.store.tg_finish_update(key=key, failed=failed)
+        finally:
+            self._inflight.discard(key)
+        self._handled(update_id)
+
+    # ---- start and stop ------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Connect (getMe), set the menu, then the webhook or long polling; retried while offline."""
+        if not await self._connect():
+            self._tasks.append(asyncio.create_task(self._keep_connecting(), name="telegram-connect"))
+        self._tasks.append(asyncio.create_task(self._sweep(), name="telegram-sweep"))
+
+    async def _connect(self) -> bool:
+        settings = self.runtime.bot.settings
+        try:
+            await self.api.initialize()
+            self.me = Me(self.api.id, self.api.username)
+            await menu.publish(self.api, self.runtime.bot.router, secretariat_chats=self._secretariat_chats())
+            if settings.public_url:
+                await self._set_webhook(settings.public_url.rstrip("/") + "/webhooks/telegram")
+            else:
+                await self.api.delete_webhook(drop_pending_updates=False)
+                self.mode = "polling"
+                self._tasks.append(asyncio.create_task(self.poller.run(), name="telegram-polling"))
+            return True
+        except InvalidToken:
+            log.error("Telegram 不接受 LIEGUAN_TELEGRAM_TOKEN，Telegram 頻道未啟動。請向 @BotFather 確認權杖。")
+            return True  # nothing to retry
+        except TelegramError as error:
+            log.warning("暫時連不上 Telegram（%s），稍後重試", error)
+            return False
+
+    async def _set_webhook(self, url: str) -> None:
+        if not _SECRET_SHAPE.match(self.secret):
+            log.error("LIEGUAN_TELEGRAM_SECRET 只能有英文字母、數字、底線與連字號（最多 256 字），Webhook 未設定。")
+            return
+        await self.api.set_webhook(url, secret_token=self.secret, allowed_updates=ALLOWED_UPDATES,
+                                   drop_pending_updates=False)
+        self.mode = "webhook"
+        log.info("Telegram webhook: %s", url)
+
+    async def _keep_connecting(self) -> None:
+        delay = 5.0
+        while True:
+            await asyncio.sleep(delay)
+            if await self._connect():
+                return
+            delay = min(300.0, delay * 2)
+
+    async def _sweep(self) -> None:
+        """Take up updates a dead process left half-done; forget old ones. At once, then every minute."""
+        single = self.store.engine.dialect.name == "sqlite"  # one process per SQLite database
+        prefix = f"telegram:{self.bot_id}:"
+        while True:
+            try:
+                before = None if single else self.store.clock() - STALE
+                for key, data in self.store.tg_claim_stale_updates(prefix=prefix, before=before):
+                    if key not in self._inflight:
+                        log.info("taking up Telegram update %s again", key)
+                        self._spawn(key, int(key.rsplit(":", 1)[1]), data)
+                self.store.tg_prune_updates(prefix=prefix, before=self.store.clock() - KEEP)
+            except SQLAlchemyError:
+                log.exception("Telegram sweep failed")
+            single = False  # later sweeps only take what is clearly orphaned
+            await asyncio.sleep(SWEEP_SECONDS)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        await self.lanes.drain(timeout=10.0)
+        await self.lanes.close()
+        with contextlib.suppress(TelegramError, RuntimeError):
+            await self.api.shutdown()
+
+    def _secretariat_chats(self) -> list[int]:
+        from storage.models import SECRETARIAT
+
+        return [int(chat.split(":", 1)[1]) for chat, agency in self.store.bindings()
+                if agency == SECRETARIAT and chat.startswith("telegram:")]
+
+    # ---- waiting for an update to be handled (tests, benchmarks) -------------------------------
+    def _handled(self, update_id: int) -> None:
+        if self.on_handled is not None:
+            self.on_handled(update_id)
+        self._recent.append(update_id)
+        waiter = self._waiters.pop(update_id, None)
+        if waiter is not None:
+            waiter.set()
+
+    async def handled(self, update_id: int, *, timeout: float = 10.0) -> None:
+        """Return once the update with this id has been handled."""
+        if update_id in self._recent:
+            return
+        event = self._waiters.setdefault(update_id, asyncio.Event())
+        await asyncio.wait_for(event.wait(), timeout)
+
+    async def idle(self, *, timeout: float = 10.0) -> None:
+        """Return once nothing is being handled."""
+        await self.lanes.drain(timeout=timeout)

@@ -1,0 +1,69 @@
+"""Webhook events: recorded before the platform gets its 200, so a redelivery or a crash is handled once.
+
+A key is `platform:event id` (LINE's webhookEventId, or a digest of the event where there is none).
+`received` events are being handled; `done` ones were; `failed` ones raised and are left for a person.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
+
+from storage.base import StoreBase
+from storage.models import ProcessedEvent
+
+RECEIVED, DONE, FAILED = "received", "done", "failed"
+
+
+class EventsMixin(StoreBase):
+    def record_events(self, *, events: list[tuple[str, dict[str, Any]]]) -> list[str]:
+        """Record events as received; returns the keys that were new (a known key is a redelivery)."""
+        unique: dict[str, dict[str, Any]] = {}
+        for key, payload in events:
+            unique.setdefault(key, payload)
+        if not unique:
+            return []
+        rows = [{"key": k, "payload": p, "status": RECEIVED, "at": self.clock()} for k, p in unique.items()]
+        table = ProcessedEvent.__table__  # type: ignore[attr-defined]
+        dialect = self.engine.dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        # ON CONFLICT DO NOTHING: two replicas receiving the same redelivery at once both stay correct
+        statement = insert(table).values(rows).on_conflict_do_nothing(index_elements=["key"])
+        with self.session() as s:
+            fresh = {row[0] for row in s.execute(statement.returning(table.c.key))}
+        return [k for k in unique if k in fresh]
+
+    def finish_events(self, *, keys: list[str], status: str = DONE) -> None:
+        if not keys:
+            return
+        with self.session() as s:
+            s.execute(update(ProcessedEvent).where(col(ProcessedEvent.key).in_(keys)).values(status=status))
+
+    def pending_events(self, *, prefix: str, before: datetime) -> list[tuple[str, dict[str, Any]]]:
+        """Events of one platform still `received` since before `before`: a process died handling them."""
+        with self.session() as s:
+            rows = s.exec(select(ProcessedEvent).where(
+                ProcessedEvent.status == RECEIVED, col(ProcessedEvent.key).startswith(prefix),
+                ProcessedEvent.at < before).order_by(col(ProcessedEvent.at), col(ProcessedEvent.key)))
+            return [(row.key, dict(row.payload)) for row in rows]
+
+    def event_status(self, *, key: str) -> str | None:
+        with self.session() as s:
+            found = s.get(ProcessedEvent, key)
+            return found.status if found else None
+
+    def prune_events(self, *, before: datetime) -> int:
+        """Forget handled events older than any redelivery (LINE redelivers within hours)."""
+        with self.session() as s:
+            result = s.execute(delete(ProcessedEvent).where(
+                col(ProcessedEvent.status) == DONE, col(ProcessedEvent.at) < before))
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    def note_event(self, *, actor: str, chat: str, action: str, after: dict[str, Any] | None = None) -> None:
+        """Something a platform told us that changes nothing but is worth keeping (a member joined)."""
+        with self.session() as s:
+            self.audit(s, actor=actor, chat=chat, action=action, after=after)

@@ -1,0 +1,118 @@
+"""What the Telegram channel keeps: updates seen (de-duplication, crash recovery), long button data,
+and a group's move to a supergroup (its chat id changes; its binding and pending messages follow).
+
+Update keys are `telegram:<bot id>:<update id>`: update ids are per bot, so a new token starts afresh.
+An update is `received` until handled, then `done` (or `failed`); a `received` one whose `at` is old belongs to a
+process that died, and is claimed by bumping `at` (a lease), so two replicas never both take it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from storage.base import StoreBase
+from storage.models import ChatBinding, KeyValue, Outbox, ProcessedEvent, SentMessage
+
+RECEIVED, DONE, FAILED = "received", "done", "failed"
+CALLBACK_PREFIX = "tgcb:"
+
+
+class TelegramStateMixin(StoreBase):
+    # ---- updates ---------------------------------------------------------------------------
+    def tg_record_update(self, *, key: str, payload: dict[str, Any]) -> bool:
+        """Record an update as received; False when it is known already (a redelivery)."""
+        table = ProcessedEvent.__table__  # type: ignore[attr-defined]
+        row = {"key": key, "payload": payload, "status": RECEIVED, "at": self.clock()}
+        dialect = self.engine.dialect.name
+        if dialect in ("postgresql", "sqlite"):
+            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            statement = (insert(table).values(row).on_conflict_do_nothing(index_elements=["key"])
+                         .returning(table.c.key))  # rowcount is -1 with psycopg; a returned row is not
+            with self.engine.begin() as conn:
+                return conn.execute(statement).first() is not None
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(table.insert().values(row))
+            return True
+        except IntegrityError:
+            return False
+
+    def tg_finish_update(self, *, key: str, failed: bool = False) -> None:
+        """Handled (or failed in a way a retry would not mend: left for a person to read in the log)."""
+        with self.engine.begin() as conn:
+            conn.execute(update(ProcessedEvent).where(col(ProcessedEvent.key) == key)
+                         .values(status=FAILED if failed else DONE))
+
+    def tg_update_status(self, *, key: str) -> str | None:
+        with self.session() as s:
+            found = s.get(ProcessedEvent, key)
+            return found.status if found else None
+
+    def tg_claim_stale_updates(self, *, prefix: str, before: datetime | None,
+                               limit: int = 200) -> list[tuple[str, dict[str, Any]]]:
+        """Updates still `received` since before `before` (None: all), claimed for this process,
+        oldest first."""
+        now = self.clock()
+        claimed = []
+        query = select(ProcessedEvent.key, ProcessedEvent.payload, ProcessedEvent.at).where(
+            col(ProcessedEvent.key).startswith(prefix), col(ProcessedEvent.status) == RECEIVED)
+        if before is not None:
+            query = query.where(col(ProcessedEvent.at) < before)
+        with self.engine.begin() as conn:
+            rows = conn.execute(query.order_by(col(ProcessedEvent.at)).limit(limit)).all()
+            for key, payload, at in rows:
+                taken = conn.execute(update(ProcessedEvent).where(
+                    col(ProcessedEvent.key) == key, col(ProcessedEvent.status) == RECEIVED,
+                    col(ProcessedEvent.at) == at).values(at=now))
+                if taken.rowcount == 1:
+                    claimed.append((key, dict(payload)))
+        return sorted(claimed, key=lambda pair: int(pair[0].rsplit(":", 1)[1]))
+
+    def tg_prune_updates(self, *, prefix: str, before: datetime) -> int:
+        """Forget handled updates older than any redelivery (Telegram keeps updates 24 hours)."""
+        with self.engine.begin() as conn:
+            result = conn.execute(delete(ProcessedEvent).where(
+                col(ProcessedEvent.key).startswith(prefix), col(ProcessedEvent.status) == DONE,
+                col(ProcessedEvent.at) < before))
+            return int(result.rowcount or 0)
+
+    # ---- button data over Telegram's 64 bytes --------------------------------------------------
+    def tg_callback_token(self, *, data: str) -> str:
+        """A short stand-in for long button data; the same data always gets the same token."""
+        token = hashlib.sha256(data.encode("utf-8")).hexdigest()[:20]
+        with self.session() as s:
+            if s.get(KeyValue, CALLBACK_PREFIX + token) is None:
+                s.add(KeyValue(key=CALLBACK_PREFIX + token, value=data))
+        return token
+
+    def tg_callback_data(self, *, token: str) -> str | None:
+        with self.session() as s:
+            found = s.get(KeyValue, CALLBACK_PREFIX + token)
+            return found.value if found else None
+
+    # ---- a group upgraded to a supergroup ------------------------------------------------------
+    def tg_migrate_chat(self, *, old: str, new: str, actor: str) -> str | None:
+        """Move the binding, the bot's message records and unsent rows to the new chat key.
+
+        Returns the agency the chat is bound to (None when it is not bound)."""
+        with self.session() as s:
+            binding = s.exec(select(ChatBinding).where(ChatBinding.chat == old)).first()
+            taken = s.exec(select(ChatBinding).where(ChatBinding.chat == new)).first()
+            agency = binding.agency if binding else taken.agency if taken else None
+            if binding is not None and taken is None:
+                binding.chat = new
+                s.add(binding)
+                self.audit(s, actor=actor, chat=new, action="bind.migrate", target=binding.agency,
+                           before={"chat": old}, after={"chat": new})
+            conn = s.connection()  # the same transaction; Core statements, not ORM objects
+            conn.execute(update(SentMessage).where(col(SentMessage.chat) == old).values(chat=new))
+            conn.execute(update(Outbox).where(col(Outbox.chat) == old,
+                                           col(Outbox.status).in_(["pending", "sending"])).values(chat=new))
+            return agency

@@ -1,0 +1,94 @@
+"""POST /webhooks/line: signature first, recorded before the 200, each event handled once."""
+
+from __future__ import annotations
+
+import json
+
+from bot.channels.line.webhook import event_key
+from tests.channels.line.conftest import SECRET, Group, Line
+from tests.fakes.line_api import FakeLineApi, sign
+
+
+async def test_a_forged_signature_is_400_and_nothing_is_processed(line: Line) -> None:
+    group = line.group("某群組")
+    event = line.text_event(group, "說明")
+    body = FakeLineApi.webhook_body(event)
+    forged = await line.post(body=body, signature=sign(body, "not-the-channel-secret"))
+    missing = await line.post(body=body, signature="")
+    assert (forged.status, missing.status) == (400, 400)
+    await line.settle()
+    assert line.bot.store.event_status(key=event_key(event)) is None
+    assert not line.api.delivered
+
+
+async def test_a_signed_body_that_is_not_json_is_400(line: Line) -> None:
+    response = await line.post(body=b"{not json")
+    assert response.status == 400
+
+
+async def test_lines_verify_request_with_no_events_is_200(line: Line) -> None:
+    response = await line.post(body=json.dumps({"destination": "U" + "0" * 32, "events": []}).encode())
+    assert response.status == 200
+    assert (await line.post(body=b"[1, 2]")).status == 200  # JSON, but nothing we can read: ignored
+
+
+async def test_an_event_is_recorded_before_the_200(line: Line, secretariat: Group) -> None:
+    event = line.text_event(secretariat, "說明")
+    response = await line.post(event)
+    assert response.status == 200
+    assert line.bot.store.event_status(key=event_key(event)) in ("received", "done")
+    await line.settle()
+    assert line.bot.store.event_status(key=event_key(event)) == "done"
+
+
+async def test_a_redelivered_event_is_handled_once(line: Line, secretariat: Group) -> None:
+    event = line.text_event(secretariat, "說明")
+    first = await line.send(event)
+    redelivery = dict(event, deliveryContext={"isRedelivery": True})
+    again = await line.send(redelivery)
+    assert len(first) == 1 and again == []
+
+
+async def test_old_events_without_an_id_are_known_by_their_content(line: Line, secretariat: Group) -> None:
+    event = line.text_event(secretariat, "說明")
+    del event["webhookEventId"], event["deliveryContext"]
+    assert len(await line.send(event)) == 1
+    assert await line.send(dict(event, replyToken=line.api.issue_reply_token(secretariat.chat_id))) == []
+    assert event_key(event).startswith("line:sha256:")
+
+
+async def test_unknown_event_types_are_acknowledged_and_ignored(line: Line, secretariat: Group) -> None:
+    odd = [line.event(secretariat, "greatNewFeature", greatNewFeature={"x": 1}),
+           line.event(secretariat, "message", message={"id": "1", "type": "hologram"}),
+           line.event(secretariat, "beacon", beacon={"hwid": "d41d8cd98f", "type": "enter"}),
+           {"type": "message", "source": {"type": "satellite"}, "timestamp": 1},
+           "not even an object"]
+    response = await line.post(body=FakeLineApi.webhook_body(*odd))  # type: ignore[arg-type]
+    assert response.status == 200
+    await line.settle()
+    assert line.new() == []
+    assert all(line.bot.store.event_status(key=event_key(e)) == "done" for e in odd if isinstance(e, dict))
+
+
+async def test_events_left_unhandled_by_a_crash_are_handled_at_the_next_start(
+        line: Line, secretariat: Group) -> None:
+    event = line.text_event(secretariat, "說明")
+    line.bot.store.record_events(events=[(event_key(event), event)])  # recorded, then the process died
+    line.clock.advance(minutes=2)
+    await line.channel.start()
+    await line.settle()
+    delivered = line.new()
+    assert [m.kind for m in delivered] == ["push"]  # its reply token is long gone
+    assert "秘書處可用的指令" in (delivered[0].text or "")
+    assert line.bot.store.event_status(key=event_key(event)) == "done"
+
+
+async def test_the_webhook_is_404_when_line_is_not_configured(bot: object) -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.app import create_app
+
+    async with TestClient(TestServer(create_app(bot))) as client:  # type: ignore[arg-type]
+        body = FakeLineApi.webhook_body()
+        response = await client.post("/webhooks/line", data=body, headers={"X-Line-Signature": sign(body, SECRET)})
+        assert response.status == 404

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import tzinfo
+from zoneinfo import ZoneInfo
 
 from bot.dates import roc_short
 from storage.models import STATUS_ZH
 from storage.views import ItemView
 
 ONE_LINE = 28
+TAIPEI = ZoneInfo("Asia/Taipei")
 
 
 def due_text(item: ItemView) -> str:
@@ -26,13 +29,13 @@ def title_of(item: ItemView) -> str:
     return one_line(item.subject or item.text)
 
 
-def item_line(item: ItemView, *, agency: str | None = None) -> str:
+def item_line(item: ItemView, *, agency: str | None = None, tz: tzinfo = TAIPEI) -> str:
     """#6 未升學未就業青少年關懷扶助計畫…　下次會議　上次回報：109/4/20"""
     last = item.latest_reply(agency)
     parts = [f"#{item.label}", title_of(item)]
     if due := due_text(item):
         parts.append(due)
-    parts.append(f"上次回報：{roc_short(last.at.date()) if last else '無'}")
+    parts.append(f"上次回報：{roc_short(last.at.astimezone(tz).date()) if last else '無'}")
     return "　".join(parts)
 
 

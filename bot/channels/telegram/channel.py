@@ -6,8 +6,9 @@ before the 200 (or before its offset is confirmed) so that a redelivery is dropp
 recovered; its Updater confirms updates before they are handled; and its rate limiter sleeps inside
 each request, unaware of the outbox, which must decide itself when a row is retried.
 
-An update is recorded, answered 200, then handled in the background: a chat's updates in order, chats
-taking turns (lanes.py). One that a dead process left `received` is taken up again by the sweep.
+An update is recorded (ledger.py, in group commits), answered 200, then handled in the background: a
+chat's updates in order, chats taking turns (lanes.py). One that a dead process left `received` is
+taken up again by the sweep.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from telegram.error import InvalidToken, TelegramError
 from bot.channels.telegram import menu
 from bot.channels.telegram.handling import Handling
 from bot.channels.telegram.lanes import Lanes
+from bot.channels.telegram.ledger import Ledger
 from bot.channels.telegram.polling import Poller
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.throttle import Throttle
@@ -88,6 +90,7 @@ class TelegramChannel:
         self.me = Me()
         self.services = TelegramServices(self.api)
         self.handling = Handling(self)
+        self.ledger = Ledger(self.store, on_finished=self._finished)
         self.lanes = Lanes(workers=4)
         self.poller = Poller(self.api, self.accept, timeout=poll_timeout)
         self.mode: str | None = None  # "webhook" or "polling" once started
@@ -95,7 +98,8 @@ class TelegramChannel:
         self._inflight: set[str] = set()  # keys this process is handling: the sweep leaves them be
         self._recent: deque[int] = deque(maxlen=2000)
         self._waiters: dict[int, asyncio.Event] = {}
-        self.on_handled: Callable[[int], None] | None = None  # an observer (benchmarks, monitoring)
+        # an observer (benchmarks, monitoring): called as soon as an update's handling is over
+        self.on_handled: Callable[[int], None] | None = None
 
     # ---- the app -----------------------------------------------------------------------------
     def install(self, app: web.Application) -> None:
@@ -110,20 +114,28 @@ class TelegramChannel:
         except ValueError:
             return web.Response(status=400, text="body is not JSON")
         try:
-            self.accept(data)
+            await self.accept(data)
         except SQLAlchemyError:
             log.exception("could not record a Telegram update")
             return web.Response(status=503, text="database unavailable; Telegram will retry")
         return web.Response(status=200)
 
-    def accept(self, data: Any) -> bool:
+    async def accept(self, data: Any) -> bool:
         """Record one raw update and handle it in the background; False for a repeat or a non-update."""
         update_id = data.get("update_id") if isinstance(data, dict) else None
         if not isinstance(update_id, int) or isinstance(update_id, bool):
             log.info("ignored a Telegram request without an update_id")
             return False
         key = self.key(update_id)
-        if not self.store.tg_record_update(key=key, payload=data):
+        mine = key not in self._inflight
+        self._inflight.add(key)  # from now: the sweep must not take it up while it is being recorded
+        fresh = False
+        try:
+            fresh = await self.ledger.record(key, data)
+        finally:
+            if mine and not fresh:
+                self._inflight.discard(key)
+        if not fresh:
             log.info("Telegram update %s was handled already", update_id)
             return False
         self._spawn(key, update_id, data)
@@ -147,11 +159,14 @@ class TelegramChannel:
         except Exception:  # the router answers its own errors; this is the channel's, and final
             log.exception("handling Telegram update %s failed", update_id)
             failed = True
-        try:
-            self.store.tg_finish_update(key=key, failed=failed)
-        finally:
+        if self.on_handled is not None:
+            self.on_handled(update_id)
+        self.ledger.finish(key, failed=failed)  # committed with the next records: then _finished
+
+    def _finished(self, keys: list[str]) -> None:
+        for key in keys:
             self._inflight.discard(key)
-        self._handled(update_id)
+            self._handled(int(key.rsplit(":", 1)[1]))
 
     # ---- start and stop ------------------------------------------------------------------------
     async def start(self) -> None:
@@ -204,10 +219,15 @@ class TelegramChannel:
         while True:
             try:
                 before = None if single else self.store.clock() - STALE
-                for key, data in self.store.tg_claim_stale_updates(prefix=prefix, before=before):
-                    if key not in self._inflight:
-                        log.info("taking up Telegram update %s again", key)
-                        self._spawn(key, int(key.rsplit(":", 1)[1]), data)
+                claimed = [(k, d) for k, d in self.store.tg_claim_stale_updates(prefix=prefix, before=before)
+                           if k not in self._inflight]
+                answered = self.store.tg_answered(keys=[k for k, _ in claimed])
+                for key, data in claimed:
+                    if key in answered:  # handled; the process died before it was marked done
+                        self.store.tg_finish_update(key=key)
+                        continue
+                    log.info("taking up Telegram update %s again", key)
+                    self._spawn(key, int(key.rsplit(":", 1)[1]), data)
                 self.store.tg_prune_updates(prefix=prefix, before=self.store.clock() - KEEP)
             except SQLAlchemyError:
                 log.exception("Telegram sweep failed")
@@ -221,6 +241,7 @@ class TelegramChannel:
         self._tasks.clear()
         await self.lanes.drain(timeout=10.0)
         await self.lanes.close()
+        self.ledger.commit()
         with contextlib.suppress(TelegramError, RuntimeError):
             await self.api.shutdown()
 
@@ -232,20 +253,19 @@ class TelegramChannel:
 
     # ---- waiting for an update to be handled (tests, benchmarks) -------------------------------
     def _handled(self, update_id: int) -> None:
-        if self.on_handled is not None:
-            self.on_handled(update_id)
         self._recent.append(update_id)
         waiter = self._waiters.pop(update_id, None)
         if waiter is not None:
             waiter.set()
 
     async def handled(self, update_id: int, *, timeout: float = 10.0) -> None:
-        """Return once the update with this id has been handled."""
+        """Return once the update with this id has been handled and marked done."""
         if update_id in self._recent:
             return
         event = self._waiters.setdefault(update_id, asyncio.Event())
         await asyncio.wait_for(event.wait(), timeout)
 
     async def idle(self, *, timeout: float = 10.0) -> None:
-        """Return once nothing is being handled."""
+        """Return once nothing is being handled and what was handled is marked done."""
         await self.lanes.drain(timeout=timeout)
+        self.ledger.commit()

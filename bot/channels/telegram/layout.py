@@ -6,7 +6,6 @@ refuses callback_data over 64 bytes; longer button data is kept in the database 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -18,7 +17,6 @@ CAPTION_LIMIT = 1024
 CALLBACK_LIMIT = 64
 TOKEN_MARK = "~"  # callback_data "~<token>": the real data is in the database
 ROW_WIDTH = 4
-_CASE = re.compile(r"#?\s*(\d+(?:-\d+)*)")
 
 
 def units(text: str) -> int:
@@ -70,10 +68,16 @@ def _rows_by_case(buttons: list[Button]) -> list[list[Button]]:
     by_case: dict[str, list[Button]] = {}
     loose: list[Button] = []
     for button in buttons:
-        found = _CASE.search(button.data)
-        (by_case.setdefault(found.group(1), []) if found else loose).append(button)
+        case = _case_of(button.data)
+        (by_case.setdefault(case, []) if case else loose).append(button)
     rows = [group[i:i + ROW_WIDTH] for group in by_case.values() for i in range(0, len(group), ROW_WIDTH)]
     return rows + [loose[i:i + ROW_WIDTH] for i in range(0, len(loose), ROW_WIDTH)]
+
+
+def _case_of(data: str) -> str | None:
+    """What a button's command acts on: its first argument (「回報 6」「/ask_release 強化12 理由」)."""
+    words = data.split(maxsplit=2)
+    return words[1].lstrip("#＃") if len(words) > 1 else None
 
 
 def _button(button: Button, token_for: Callable[[str], str]) -> InlineKeyboardButton:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Bot
@@ -24,7 +24,8 @@ MAX_BACKOFF = 30.0
 
 
 class Poller:
-    def __init__(self, api: Bot, accept: Callable[[dict[str, Any]], object], *, timeout: int = 25) -> None:
+    def __init__(self, api: Bot, accept: Callable[[dict[str, Any]], Awaitable[object]], *,
+                 timeout: int = 25) -> None:
         self.api = api
         self.accept = accept  # records and schedules one raw update; raises when it cannot record
         self.timeout = timeout
@@ -54,7 +55,7 @@ class Poller:
                 continue
             failures = 0
             try:
-                self._take(batch)
+                await self._take(batch)
             except Exception:  # the database is unreachable: fetch the same updates again later
                 log.exception("could not record polled Telegram updates")
                 await asyncio.sleep(5.0)
@@ -68,10 +69,9 @@ class Poller:
             read_timeout=self.timeout + 10.0)
         return result if isinstance(result, list) else []
 
-    def _take(self, batch: list[Any]) -> None:
-        for raw in batch:
-            update_id = raw.get("update_id") if isinstance(raw, dict) else None
-            if not isinstance(update_id, int):
-                continue
-            self.accept(raw)
-            self.offset = max(self.offset, update_id + 1)
+    async def _take(self, batch: list[Any]) -> None:
+        """Record the batch (in one transaction: they are accepted together), then move the offset."""
+        updates = [raw for raw in batch if isinstance(raw, dict) and isinstance(raw.get("update_id"), int)]
+        await asyncio.gather(*(self.accept(raw) for raw in updates))
+        if updates:
+            self.offset = max(self.offset, *(raw["update_id"] + 1 for raw in updates))

@@ -6,8 +6,6 @@ item, button presses, /r, an edit, the report as a document, minutes sent as a f
 
 from __future__ import annotations
 
-import pytest
-
 from bot.context import Context
 from bot.messages import Button, ChatRef, Document, Incoming, Outgoing
 from tests.channels.telegram.conftest import LI, MOE, SEC, WANG, Telegram, seed
@@ -17,11 +15,12 @@ GROUP = ChatRef("telegram", str(MOE))
 
 
 async def reminder(telegram: Telegram, item_ids: list[int], *, round_key: str = "round-1") -> dict:
-    """A reminder as the scheduler sends it: through the outbox, with buttons and its item ids."""
+    """A reminder as the scheduler sends it (handlers/rounds.py): through the outbox, with a 回報 and a
+    建議解除 button per item and its item ids."""
     items = telegram.bot.store.items(ids=item_ids)
     lines = [f"【列管事項提醒】教育部 {len(items)} 案"] + [f"#{i.label} {i.text}" for i in items]
-    buttons = [b for i in items for b in (Button(f"回報 #{i.label}", f"/r {i.label}"),
-                                         Button(f"建議解除 #{i.label}", f"/ask_release {i.label}"))]
+    buttons = [b for i in items for b in (Button(f"回報 #{i.label}", f"回報 {i.label}"),
+                                         Button(f"建議解除 #{i.label}", f"建議解除 {i.label}"))]
     telegram.runtime.outbox.enqueue(
         [Outgoing("\n".join(lines), chat=GROUP, buttons=buttons, item_ids=item_ids, kind="reminder")],
         origin=None, key=round_key)
@@ -48,8 +47,8 @@ async def test_a_reminder_has_one_keyboard_row_per_item(telegram: Telegram, secr
     sent = await reminder(telegram, ids)
 
     rows = [[(b["text"], b["callback_data"]) for b in row] for row in sent["reply_markup"]["inline_keyboard"]]
-    assert rows == [[("回報 #1", "/r 1"), ("建議解除 #1", "/ask_release 1")],
-                    [("回報 #2", "/r 2"), ("建議解除 #2", "/ask_release 2")]]
+    assert rows == [[("回報 #1", "回報 1"), ("建議解除 #1", "建議解除 1")],
+                    [("回報 #2", "回報 2"), ("建議解除 #2", "建議解除 2")]]
     assert telegram.bot.store.items_of_message(chat=GROUP.key, message_id=str(sent["message_id"])) == ids
 
 
@@ -91,7 +90,7 @@ async def test_pressing_a_reminder_button_runs_its_command_and_is_acknowledged(
     await telegram.bind(secretariat, MOE, LI, "教育部")
     sent = await reminder(telegram, [telegram.bot.store.find_case(ref="1")[0].id])
 
-    press = telegram.presses(sent, LI, "/ask_release 1")
+    press = telegram.presses(sent, LI, "建議解除 1")
     said = await telegram.send(press)
 
     assert said == ["請寫明建議解除的理由，例如「建議解除 1 轉介流程已函頒各縣市」。"]
@@ -132,8 +131,6 @@ async def test_an_edited_reply_edits_what_it_carried_and_keeps_the_first_version
     assert [r.text for r in item.replies if r.superseded] == ["初稿已完成"]
 
 
-@pytest.mark.xfail(strict=True, reason="handlers/replies.edited stores an edited '/r N …' whole: "
-                                       "it should drop the command as it drops '#N'")
 async def test_an_edited_slash_r_keeps_only_the_new_text(telegram: Telegram, secretariat: Chat) -> None:
     await seed(secretariat)
     await telegram.bind(secretariat, MOE, LI, "教育部")

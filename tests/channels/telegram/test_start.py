@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
@@ -109,6 +110,27 @@ async def test_an_update_a_dead_process_left_half_done_is_handled_at_start(bot: 
 
         assert bot.store.tg_update_status(key=key) == "done"
         assert telegram.api.texts(WANG)[0].startswith("您好，我是列管小幫手")
+
+
+async def test_a_half_done_update_whose_answer_is_in_the_outbox_is_not_handled_twice(
+        bot: Bot, clock: Clock) -> None:
+    update = {"update_id": 556, "message": {
+        "message_id": 2, "date": int(clock().timestamp()), "text": "/r 1 已召開研商會議",
+        "chat": {"id": MOE, "type": "supergroup", "title": "教育部聯絡群"},
+        "from": {"id": LI, "is_bot": False, "first_name": "李"}}}
+    key = f"telegram:{TOKEN.split(':')[0]}:556"
+    bot.store.tg_record_update(key=key, payload=update)
+    bot.store.enqueue(rows=[{"key": f"{key}:0", "chat": f"telegram:{MOE}", "payload": {"text": "已記錄 #1。"}}])
+    clock.advance(minutes=3)  # handled and answered; the process died before marking it done
+
+    async with running(bot, clock, mode="webhook"):
+        for _ in range(100):
+            if bot.store.tg_update_status(key=key) == "done":
+                break
+            await asyncio.sleep(0.02)
+
+    assert bot.store.tg_update_status(key=key) == "done"
+    assert [row.key for row in bot.store.outbox_rows()] == [f"{key}:0"]
 
 
 async def test_the_channel_is_what_the_app_builds_when_the_token_is_set(webhook: Telegram) -> None:

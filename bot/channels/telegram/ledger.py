@@ -1,0 +1,84 @@
+"""The channel's bookkeeping of updates, in group commits.
+
+Every update is recorded before its 200 (or before its polling offset is confirmed) and marked done
+once handled: two small transactions per update, as many as the handling itself makes. So the
+records of all the updates that arrive in one turn of the event loop go in one transaction, and the
+updates handled meanwhile are marked done in it too (or within FINISH_DELAY when nothing arrives).
+
+The price is a wider window for a crash between handling an update and marking it done (a few
+milliseconds); such an update is taken up again by the sweep, which first looks whether its answers
+are already in the outbox, and then only marks it done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from storage.store import Store
+
+log = logging.getLogger(__name__)
+FINISH_DELAY = 0.02  # seconds a finished update waits for company before it is committed alone
+RETRY_DELAY = 5.0  # after the database failed: finished updates are tried again this much later
+
+
+class Ledger:
+    def __init__(self, store: Store, *, on_finished: Callable[[list[str]], None]) -> None:
+        self.store = store
+        self.on_finished = on_finished  # called with the keys once their `done` is committed
+        self._records: list[tuple[str, dict[str, Any], asyncio.Future[bool]]] = []
+        self._finished: list[tuple[str, bool]] = []
+        self._flush: asyncio.Handle | None = None
+        self._due = 0.0  # when the scheduled flush runs (loop time)
+
+    async def record(self, key: str, payload: dict[str, Any]) -> bool:
+        """Record an update as received; False when it is known already. Raises what the database does."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._records.append((key, payload, future))
+        self._schedule(0.0)
+        return await future
+
+    def finish(self, key: str, *, failed: bool = False) -> None:
+        self._finished.append((key, failed))
+        self._schedule(FINISH_DELAY)
+
+    def _schedule(self, delay: float) -> None:
+        """A flush `delay` seconds from now, unless one is due sooner already."""
+        loop = asyncio.get_running_loop()
+        due = loop.time() + delay
+        if self._flush is not None:
+            if self._due <= due:
+                return
+            self._flush.cancel()
+        self._flush = loop.call_soon(self.commit) if delay <= 0 else loop.call_later(delay, self.commit)
+        self._due = due
+
+    def commit(self) -> None:
+        """Write what is pending now (also called at stop)."""
+        if self._flush is not None:
+            self._flush.cancel()
+            self._flush = None
+        records, self._records = self._records, []
+        finished, self._finished = self._finished, []
+        if not records and not finished:
+            return
+        try:
+            fresh = self.store.tg_record_updates(rows=[(k, p) for k, p, _ in records], finished=finished)
+        except Exception as error:  # the records' requests answer 503; finished ones are tried again
+            log.exception("could not record %d Telegram updates", len(records) + len(finished))
+            for _, _, future in records:
+                if not future.done():
+                    future.set_exception(error)
+            self._finished = finished + self._finished
+            if self._finished:
+                self._schedule(RETRY_DELAY)
+            return
+        seen: set[str] = set()
+        for key, _, future in records:
+            if not future.done():
+                future.set_result(key in fresh and key not in seen)
+            seen.add(key)
+        if finished:
+            self.on_finished([key for key, _ in finished])

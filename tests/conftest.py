@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,6 +14,10 @@ from bot.core import Bot, open_bot
 from config.settings import Settings
 from storage.db import migrate
 from tests.driver import Chat
+
+# python-telegram-bot 22 warns that RetryAfter.retry_after becomes a timedelta; opt in now, as
+# the Telegram sender accepts both
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 # Monday 115年11月23日 09:30 in Taipei
 START = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)

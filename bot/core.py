@@ -37,10 +37,8 @@ class Bot:
 
     def actor_for(self, msg: Incoming) -> Actor:
         """Admins act as the secretariat anywhere; otherwise the chat's binding decides."""
-        if self.store.is_admin(user=msg.user_key):
-            return Actor("secretariat")
-        bound = self.store.binding(chat=msg.chat.key)
-        if bound == SECRETARIAT:
+        admin, bound = self.store.standing(user=msg.user_key, chat=msg.chat.key)
+        if admin or bound == SECRETARIAT:
             return Actor("secretariat")
         return Actor("agency", bound) if bound else Actor("none")
 

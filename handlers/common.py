@@ -47,9 +47,12 @@ def visible_items(ctx: Context, *, status: str = "open") -> list[ItemView]:
 
 
 def find_item(ctx: Context, ref: str, *, for_reply: bool = False) -> ItemView:
-    """The item a user means by a case number, refusing what this chat may not touch."""
+    """The item a user means by a case number, refusing what this chat may not touch.
+
+    For a reply (`for_reply`) the item comes without its earlier replies: recording one needs none.
+    """
     ref = halfwidth(ref)
-    found = ctx.store.find_case(ref=ref)
+    found = ctx.store.find_case(ref=ref, replies=not for_reply)
     agency = ctx.actor.agency
     if not ctx.actor.is_secretariat and agency is not None:
         own = [i for i in found if answering_as(ctx.directory, i, agency) is not None]

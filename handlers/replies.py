@@ -41,7 +41,7 @@ def is_late(ctx: Context, item: ItemView) -> bool:
     """After the body's reply deadline a reply still counts; the report marks it 逾期回報."""
     from handlers.deadlines import reply_deadline
 
-    body = next((b for b in ctx.store.bodies() if b.id == item.body_id), None)
+    body = ctx.store.body(body_id=item.body_id)
     deadline = reply_deadline(ctx, body) if body else None
     return deadline is not None and ctx.today() > deadline
 

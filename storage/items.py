@@ -3,29 +3,38 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from storage.base import StoreBase, StoreError
+from storage.itemrows import (
+    BODIES,
+    BODY_BY_ID,
+    CASE_ITEMS,
+    CODE_CASE_ITEMS,
+    ITEM_ROWS,
+    ITEM_T,
+    ITEMS_BY_ID,
+    LINK_T,
+    body_of,
+    item_views,
+)
 from storage.models import (
-    LEAD,
     RELEASED,
     Body,
     Item,
     ItemAgency,
     Meeting,
-    Reply,
     Review,
 )
-from storage.views import BodyView, ItemView, ReplyView
+from storage.views import BodyView, ItemView
 
 CASE_REF = re.compile(r"^(?P<code>[^\d\s#-][^\d\s#]*?)?-?(?P<case>\d+(?:-\d+)*)$")
-
 
 def _item_dict(item: Item) -> dict[str, Any]:
     return {"case": item.case, "subject": item.subject, "text": item.text, "status": item.status,
@@ -58,8 +67,14 @@ class ItemsMixin(StoreBase):
                         last_meeting_date=last.held_on if last else None)
 
     def bodies(self) -> list[BodyView]:
-        with self.session() as s:
-            return [self._body_view(s, b) for b in s.exec(select(Body).order_by(col(Body.id)))]
+        with self.engine.connect() as conn:
+            return [body_of(row) for row in conn.execute(BODIES)]
+
+    def body(self, *, body_id: int) -> BodyView | None:
+        """One body by id, with its last meeting: one query."""
+        with self.engine.connect() as conn:
+            row = conn.execute(BODY_BY_ID, {"body_id": body_id}).first()
+            return body_of(row) if row is not None else None
 
     def find_body(self, *, name: str) -> BodyView | None:
         """By name, code, or a part of the name that only one body has."""
@@ -141,58 +156,35 @@ class ItemsMixin(StoreBase):
 
     # ---- items ---------------------------------------------------------------------------
     def _views(self, s: Session, items: list[Item]) -> list[ItemView]:
+        """Views of items this session wrote or read (it flushes first, so they are seen as they are now)."""
         if not items:
             return []
-        ids = [i.id for i in items]
-        bodies = {b.id: b for b in s.exec(select(Body))}
-        multi = len(bodies) > 1
-        meeting_ids = {i.meeting_id for i in items if i.meeting_id}
-        numbers = dict(s.exec(select(col(Meeting.id), col(Meeting.number))
-                              .where(col(Meeting.id).in_(meeting_ids))).all())
-        agencies: dict[int, list[ItemAgency]] = defaultdict(list)
-        for link in s.exec(select(ItemAgency).where(col(ItemAgency.item_id).in_(ids))):
-            agencies[link.item_id].append(link)
-        replies: dict[int, list[ReplyView]] = defaultdict(list)
-        query = select(Reply).where(col(Reply.item_id).in_(ids)).order_by(col(Reply.at), col(Reply.id))
-        for r in s.exec(query):
-            assert r.id is not None
-            replies[r.item_id].append(ReplyView(
-                id=r.id, agency=r.agency, kind=r.kind, text=r.text, author=r.author,
-                author_name=r.author_name, at=r.at, late=r.late, withdrawn=r.withdrawn,
-                superseded=r.superseded_by is not None))
-        views = []
-        for item in items:
-            assert item.id is not None
-            body = bodies[item.body_id]
-            links = sorted(agencies[item.id], key=lambda a: (a.role != LEAD, a.position))
-            views.append(ItemView(
-                id=item.id, body_id=item.body_id, body=body.name, code=body.code, case=item.case,
-                label=f"{body.code}{item.case}" if multi else item.case, subject=item.subject,
-                text=item.text, status=item.status, due_next_meeting=item.due_next_meeting,
-                due_date=item.due_date, agencies=tuple((a.agency, a.role) for a in links),
-                meeting_number=numbers.get(item.meeting_id) if item.meeting_id else None,
-                warning=item.warning, proposal=item.proposal, proposal_reason=item.proposal_reason,
-                replies=tuple(replies[item.id])))
-        return views
+        s.flush()
+        order = {item.id: n for n, item in enumerate(items)}
+        views = item_views(s.connection(), ITEM_ROWS.where(ITEM_T.c.id.in_(list(order))))
+        return sorted(views, key=lambda v: order[v.id])
 
     def items(self, *, body_id: int | None = None, status: str = "open",
               agencies: Collection[str] | None = None, ids: Iterable[int] | None = None) -> list[ItemView]:
         """Items by body, status (open | released | all | a status) and responsible agencies."""
-        with self.session() as s:
-            query = select(Item)
-            if body_id is not None:
-                query = query.where(Item.body_id == body_id)
-            if status == "open":
-                query = query.where(Item.status != RELEASED)
-            elif status != "all":
-                query = query.where(Item.status == status)
-            if ids is not None:
-                query = query.where(col(Item.id).in_(list(ids)))
-            if agencies is not None:
-                owned = select(ItemAgency.item_id).where(col(ItemAgency.agency).in_(list(agencies)))
-                query = query.where(col(Item.id).in_(owned))
-            found = list(s.exec(query))
-            views = self._views(s, found)
+        if ids is not None and status == "all" and body_id is None and agencies is None:
+            with self.engine.connect() as conn:  # a reminder's items, as the LINE sender lists them
+                views = item_views(conn, ITEMS_BY_ID, {"ids": list(ids)})
+            return sorted(views, key=lambda v: (v.body_id, _case_sort(v.case)))
+        query = ITEM_ROWS
+        if body_id is not None:
+            query = query.where(ITEM_T.c.body_id == body_id)
+        if status == "open":
+            query = query.where(ITEM_T.c.status != RELEASED)
+        elif status != "all":
+            query = query.where(ITEM_T.c.status == status)
+        if ids is not None:
+            query = query.where(ITEM_T.c.id.in_(list(ids)))
+        if agencies is not None:
+            owned = core_select(LINK_T.c.item_id).where(LINK_T.c.agency.in_(list(agencies)))
+            query = query.where(ITEM_T.c.id.in_(owned))
+        with self.engine.connect() as conn:
+            views = item_views(conn, query)
         return sorted(views, key=lambda v: (v.body_id, _case_sort(v.case)))
 
     def item(self, *, item_id: int) -> ItemView:
@@ -201,16 +193,19 @@ class ItemsMixin(StoreBase):
             raise StoreError("找不到這個列管案。")
         return found[0]
 
-    def find_case(self, *, ref: str) -> list[ItemView]:
-        """Items a user means by what they typed after '#': 12, 社安12, 104-2-2."""
+    def find_case(self, *, ref: str, replies: bool = True) -> list[ItemView]:
+        """Items a user means by what they typed after '#': 12, 社安12, 104-2-2.
+
+        `replies=False` leaves the views' replies empty: recording one more reply needs none of them.
+        """
         m = CASE_REF.match(ref.strip().lstrip("#"))
         if not m:
             return []
-        with self.session() as s:
-            query = select(Item).where(Item.case == m.group("case"))
-            if m.group("code"):
-                query = query.join(Body).where(Body.code == m.group("code"))
-            return self._views(s, list(s.exec(query)))
+        code = m.group("code")
+        with self.engine.connect() as conn:
+            if code:
+                return item_views(conn, CODE_CASE_ITEMS, {"case": m.group("case"), "code": code}, replies=replies)
+            return item_views(conn, CASE_ITEMS, {"case": m.group("case")}, replies=replies)
 
     def next_case(self, s: Session, body_id: int) -> str:
         cases = s.exec(select(Item.case).where(Item.body_id == body_id))

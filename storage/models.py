@@ -70,7 +70,7 @@ class Item(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     body_id: int = Field(foreign_key="body.id", index=True)
-    case: str = Field(max_length=40)
+    case: str = Field(max_length=40, index=True)  # what a user types after #: looked up on every reply
     subject: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     text: str = Field(sa_column=Column(Text, nullable=False))
     status: str = Field(default=TRACKING, max_length=20)

@@ -10,15 +10,24 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, insert, or_, update
+from sqlalchemy import Connection, Integer, Table, Update, bindparam, func, insert, or_, update
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.base import StoreBase
 from storage.models import Outbox, SentMessage
 
 LEASE = timedelta(seconds=30)  # a claimed row whose sender died is taken over after this
+OUTBOX_T: Table = Outbox.__table__  # type: ignore[attr-defined]
+SENT_T: Table = SentMessage.__table__  # type: ignore[attr-defined]
+# a known key is skipped by the database itself (two replicas enqueuing the same round stay correct too)
+_INSERTS = {name: dialect.insert(OUTBOX_T).on_conflict_do_nothing(index_elements=["key"])
+            .returning(OUTBOX_T.c.id, OUTBOX_T.c.key) for name, dialect in
+            (("postgresql", postgresql), ("sqlite", sqlite))}
 
 
 @dataclass(frozen=True)
@@ -35,32 +44,67 @@ class Outcome:
     attempted: bool = True  # False: handed back unsent (it waits behind its chat's retry)
 
 
+@cache
+def _claim_statement(dialect: str, platforms: tuple[str, ...] | None) -> Update:
+    """The claim, built once per engine and set of platforms (building it costs more than running it)."""
+    t = OUTBOX_T
+    now = bindparam("p_now", type_=t.c.next_attempt_at.type)
+    in_flight = core_select(t.c.chat).where(t.c.status == "sending", t.c.next_attempt_at > now)
+    due = (core_select(t.c.id).where(t.c.status.in_(["pending", "sending"]), t.c.next_attempt_at <= now,
+                                     t.c.chat.not_in(in_flight))
+           .order_by(t.c.id).limit(bindparam("p_limit", type_=Integer)))
+    if platforms is not None:
+        due = due.where(or_(*[t.c.chat.startswith(f"{p}:") for p in platforms]))
+    if dialect == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    return (update(t).where(t.c.id.in_(due.scalar_subquery()))
+            .values(status="sending", next_attempt_at=bindparam("p_until", type_=t.c.next_attempt_at.type))
+            .returning(*t.c))
+
+
+@cache
+def _settle_statement(status: str, attempted: bool) -> Update:
+    t = OUTBOX_T
+    values: dict[str, Any] = {"status": status}
+    if attempted:
+        values |= {"attempts": t.c.attempts + 1, "last_error": bindparam("p_error", type_=t.c.last_error.type)}
+    if status == "sent":
+        values |= {"sent_at": bindparam("p_now", type_=t.c.sent_at.type),
+                   "message_ids": bindparam("p_ids", type_=t.c.message_ids.type)}
+    elif status == "pending":
+        values["next_attempt_at"] = bindparam("p_retry", type_=t.c.next_attempt_at.type)
+    return update(t).where(t.c.id == bindparam("p_id", type_=Integer)).values(**values)
+
+
 class OutboxMixin(StoreBase):
     def enqueue(self, *, rows: list[dict[str, Any]]) -> list[int]:
         """Insert rows (key, chat, payload, reply_token, reply_token_expires); a known key is skipped."""
-        with self.session() as s:
-            return self._enqueue_in(s, rows)
+        if not rows:
+            return []
+        with self.engine.begin() as conn:
+            return self._insert_rows(conn, rows)
 
     def _enqueue_in(self, s: Session, rows: Iterable[dict[str, Any]]) -> list[int]:
-        rows = list(rows)
+        return self._insert_rows(s.connection(), list(rows))
+
+    def _insert_rows(self, conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
+        """One INSERT … ON CONFLICT DO NOTHING RETURNING: the ids of the new rows, in the order given."""
         if not rows:
             return []
         now = self.clock()
-        known: set[str] = set()
-        keys = [r["key"] for r in rows]
-        for start in range(0, len(keys), 500):  # bounded IN lists on every engine
-            known.update(s.exec(select(Outbox.key).where(col(Outbox.key).in_(keys[start:start + 500]))))
-        fresh = []
-        for row in rows:
-            if row["key"] not in known:
-                known.add(row["key"])
-                fresh.append({"reply_token": None, "reply_token_expires": None} | row | {
-                    "status": "pending", "attempts": 0, "message_ids": [], "next_attempt_at": now,
-                    "created_at": now, "last_error": None, "sent_at": None})
-        if not fresh:
-            return []
-        # one multi-row INSERT … RETURNING (a round is thousands of rows; ORM objects cost more than SQL)
-        return list(s.scalars(insert(Outbox).returning(col(Outbox.id), sort_by_parameter_order=True), fresh))
+        fresh: dict[str, dict[str, Any]] = {}
+        for row in rows:  # a key twice in one call: its first row
+            fresh.setdefault(row["key"], {"reply_token": None, "reply_token_expires": None} | row | {
+                "status": "pending", "attempts": 0, "message_ids": [], "next_attempt_at": now,
+                "created_at": now, "last_error": None, "sent_at": None})
+        statement = _INSERTS[self.engine.dialect.name]
+        added: dict[str, int] = {}
+        batch = list(fresh.values())
+        # a round is thousands of rows: multi-row INSERTs (insertmanyvalues), not ORM objects
+        result = conn.execute(statement, batch) if len(batch) > 1 else conn.execute(statement, batch[0])
+        for row_id, key in result:
+            added[key] = row_id
+        return [added[key] for key in fresh if key in added]
 
     def claim_due(self, *, limit: int, platforms: Collection[str] | None = None) -> list[Outbox]:
         """Rows due now, leased to this sender; other replicas skip them while the lease runs.
@@ -68,19 +112,11 @@ class OutboxMixin(StoreBase):
         One UPDATE … RETURNING: atomic on SQLite too, where two claims must not see the same rows.
         """
         now = self.clock()
-        in_flight = select(Outbox.chat).where(Outbox.status == "sending", Outbox.next_attempt_at > now)
-        due = (select(Outbox.id).where(col(Outbox.status).in_(["pending", "sending"]),
-                                       Outbox.next_attempt_at <= now, col(Outbox.chat).not_in(in_flight))
-               .order_by(col(Outbox.id)).limit(limit))
-        if platforms is not None:
-            due = due.where(or_(*[col(Outbox.chat).startswith(f"{p}:") for p in platforms]))
-        if self.engine.dialect.name == "postgresql":
-            due = due.with_for_update(skip_locked=True)
-        with self.session() as s:
-            claimed = s.scalars(update(Outbox).where(col(Outbox.id).in_(due.scalar_subquery()))
-                                .values(status="sending", next_attempt_at=now + LEASE)
-                                .returning(Outbox)).all()
-            return sorted(claimed, key=lambda row: row.id or 0)
+        statement = _claim_statement(self.engine.dialect.name, None if platforms is None else tuple(platforms))
+        with self.engine.begin() as conn:
+            claimed = [Outbox(**row._mapping) for row in conn.execute(
+                statement, {"p_now": now, "p_until": now + LEASE, "p_limit": limit})]
+        return sorted(claimed, key=lambda row: row.id or 0)
 
     def renew_lease(self, *, row_id: int, held_until: datetime) -> datetime | None:
         """Extend a lease this sender still holds (unchanged since its claim); None if it lost it."""
@@ -95,36 +131,29 @@ class OutboxMixin(StoreBase):
         """Record what became of claimed rows, and the message ids a reply may quote, at once."""
         if not outcomes:
             return
-        with self.session() as s:
-            rows = {r.id: r for r in s.exec(select(Outbox).where(
-                col(Outbox.id).in_([o.row_id for o in outcomes])))}
-            now = self.clock()
-            for o in outcomes:
-                row = rows.get(o.row_id)
-                if row is None:
-                    continue
-                row.status = o.status
-                if o.attempted:
-                    row.attempts, row.last_error = row.attempts + 1, o.error
-                if o.status == "sent":
-                    row.sent_at, row.message_ids = now, list(o.message_ids)
-                elif o.status == "pending":
-                    row.next_attempt_at = o.retry_at or now
-                s.add(row)
-            self._record_sent_in(s, [o for o in outcomes if o.status == "sent" and o.item_ids])
+        now = self.clock()
+        with self.engine.begin() as conn:
+            for o in outcomes:  # in order: the last word on a row is its last outcome
+                conn.execute(_settle_statement(o.status, o.attempted),
+                             {"p_id": o.row_id, "p_error": o.error, "p_now": now, "p_ids": list(o.message_ids),
+                              "p_retry": o.retry_at or now})
+            self._record_sent(conn, [o for o in outcomes if o.status == "sent" and o.item_ids])
 
-    def _record_sent_in(self, s: Session, outcomes: list[Outcome]) -> None:
+    def _record_sent(self, conn: Connection, outcomes: list[Outcome]) -> None:
         ids = [m for o in outcomes for m in o.message_ids]
         if not ids:
             return
-        known = set(s.exec(select(SentMessage.chat, SentMessage.message_id)
-                           .where(col(SentMessage.message_id).in_(ids))).all())
+        known = {(chat, message_id) for chat, message_id in conn.execute(
+            core_select(SENT_T.c.chat, SENT_T.c.message_id).where(SENT_T.c.message_id.in_(ids)))}
+        fresh = []
         for o in outcomes:
             for message_id in o.message_ids:
                 if (o.chat, message_id) not in known:
                     known.add((o.chat, message_id))
-                    s.add(SentMessage(chat=o.chat, message_id=message_id, item_ids=list(o.item_ids),
-                                      at=self.clock()))
+                    fresh.append({"chat": o.chat, "message_id": message_id, "item_ids": list(o.item_ids),
+                                  "at": self.clock()})
+        if fresh:
+            conn.execute(insert(SENT_T), fresh)
 
     def release_claims(self) -> int:
         """At start on a single-process database: rows a killed process had claimed are due again."""

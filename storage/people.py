@@ -5,7 +5,8 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func
+from sqlalchemy import Table, bindparam, func
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from storage.base import StoreBase, StoreError
@@ -15,6 +16,14 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud ov
 CODE_TTL = timedelta(hours=24)
 FAILURE_WINDOW = timedelta(hours=1)
 MAX_FAILURES = 5
+ADMIN_T: Table = Admin.__table__  # type: ignore[attr-defined]
+BINDING_T: Table = ChatBinding.__table__  # type: ignore[attr-defined]
+BOUND_TO = core_select(BINDING_T.c.agency).where(BINDING_T.c.chat == bindparam("chat"))
+# who speaks, in one query: whether the person is an admin, and what the chat is bound to
+STANDING = core_select(
+    core_select(func.count()).select_from(ADMIN_T).where(ADMIN_T.c.user == bindparam("user"))
+    .scalar_subquery().label("admin"),
+    BOUND_TO.scalar_subquery().label("agency"))
 
 
 def normalise_code(code: str) -> str:
@@ -71,9 +80,15 @@ class PeopleMixin(StoreBase):
             return found.agency
 
     def binding(self, *, chat: str) -> str | None:
-        with self.session() as s:
-            found = s.exec(select(ChatBinding).where(ChatBinding.chat == chat)).first()
-            return found.agency if found else None
+        with self.engine.connect() as conn:
+            agency: str | None = conn.execute(BOUND_TO, {"chat": chat}).scalar()
+            return agency
+
+    def standing(self, *, user: str, chat: str) -> tuple[bool, str | None]:
+        """(is `user` an admin, the agency `chat` is bound to or None): who is speaking, in one query."""
+        with self.engine.connect() as conn:
+            row = conn.execute(STANDING, {"user": user, "chat": chat}).one()
+            return bool(row.admin), row.agency
 
     def bindings(self) -> list[tuple[str, str]]:
         """(chat, agency) of every bound chat, by agency."""
@@ -94,8 +109,7 @@ class PeopleMixin(StoreBase):
 
     # ---- people who act as the secretariat anywhere ---------------------------------------
     def is_admin(self, *, user: str) -> bool:
-        with self.session() as s:
-            return s.get(Admin, user) is not None
+        return self.standing(user=user, chat="")[0]
 
     def add_admin(self, *, user: str, actor: str) -> bool:
         with self.session() as s:

@@ -3,30 +3,49 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import Table, bindparam, func, insert
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from storage.base import StoreBase, StoreError
-from storage.models import Item, Reply, SentMessage
+from storage.models import Audit, Item, Reply, SentMessage
+
+ITEM_T: Table = Item.__table__  # type: ignore[attr-defined]
+REPLY_T: Table = Reply.__table__  # type: ignore[attr-defined]
+AUDIT_T: Table = Audit.__table__  # type: ignore[attr-defined]
+# the item's case, and the reply this very message already stored on it (an event handled again)
+_STORED = (core_select(func.min(REPLY_T.c.id)).where(
+    REPLY_T.c.item_id == ITEM_T.c.id, REPLY_T.c.chat == bindparam("chat"),
+    REPLY_T.c.message_id == bindparam("message_id")).correlate(ITEM_T).scalar_subquery())
+CASE_AND_STORED = core_select(ITEM_T.c.case, _STORED.label("stored")).where(ITEM_T.c.id == bindparam("item_id"))
+ADD_REPLY = insert(REPLY_T).returning(REPLY_T.c.id)
+ADD_AUDIT = insert(AUDIT_T)
 
 
 class RepliesMixin(StoreBase):
     def add_reply(self, *, item_id: int, agency: str, text: str, author: str, chat: str,
                   author_name: str | None = None, message_id: str | None = None,
                   kind: str = "progress", late: bool = False, at: datetime | None = None) -> int:
-        with self.session() as s:
-            item = s.get(Item, item_id)
-            if item is None:
+        """Store a reply; the same message (chat and message id) on the same item again is a repeat
+        (an event handled again after a crash): the reply it stored before is returned, nothing is added."""
+        with self.engine.begin() as conn:
+            found = conn.execute(CASE_AND_STORED, {"item_id": item_id, "chat": chat,
+                                                   "message_id": message_id}).first()
+            if found is None:
                 raise StoreError("找不到這個列管案。")
-            reply = Reply(item_id=item_id, agency=agency, kind=kind, text=text, author=author,
-                          author_name=author_name, chat=chat, message_id=message_id,
-                          at=at or self.clock(), late=late)
-            s.add(reply)
-            s.flush()
-            self.audit(s, actor=author, chat=chat, action=f"reply.{kind}", target=item.case,
-                       after={"agency": agency, "text": text, "late": late})
-            assert reply.id is not None
-            return reply.id
+            if found.stored is not None and message_id is not None:
+                return int(found.stored)
+            row: dict[str, Any] = {
+                "item_id": item_id, "agency": agency, "kind": kind, "text": text, "author": author,
+                "author_name": author_name, "chat": chat, "message_id": message_id, "at": at or self.clock(),
+                "late": late, "superseded_by": None, "withdrawn": False}
+            reply_id = int(conn.execute(ADD_REPLY, row).scalar_one())
+            conn.execute(ADD_AUDIT, {"at": self.clock(), "actor": author, "chat": chat, "action": f"reply.{kind}",
+                                     "target": found.case, "before": None,
+                                     "after": {"agency": agency, "text": text, "late": late}})
+            return reply_id
 
     def _current(self, s: Session, *, chat: str, message_id: str) -> list[Reply]:
         return list(s.exec(select(Reply).where(Reply.chat == chat, Reply.message_id == message_id,

@@ -98,3 +98,24 @@ def test_last_reply_dates_are_taipei_dates(secretariat: Chat, bot: Bot, clock: o
     clock.now = datetime(2026, 11, 23, 23, 30, tzinfo=UTC)  # type: ignore[attr-defined]  # 11/24 07:30 in Taipei
     moe.run("#1 清晨回報")
     assert "上次回報：115/11/24" in moe.run("我的案件")
+
+
+def test_a_message_handled_again_stores_its_reply_once(secretariat: Chat, bot: Bot) -> None:
+    """After a crash an event is handled again: the reply it stored is not stored a second time."""
+    moe = setup(secretariat)
+    first = moe.run("#1 已函頒轉介流程", message_id="m-again")
+    again = moe.run("#1 已函頒轉介流程", message_id="m-again")
+    assert first == again == "已記錄 #1 辦理情形（115/11/23，教育部 李先生）。"
+    assert [r.text for r in bot.store.find_case(ref="1")[0].replies] == ["已函頒轉介流程"]
+    moe.run("#2 已函頒轉介流程", message_id="m-again")  # the same message id on another item is another reply
+    moe.run("#1 人力已補足")  # and another message on the same item too
+    assert [r.text for r in bot.store.find_case(ref="1")[0].replies] == ["已函頒轉介流程", "人力已補足"]
+    assert len(bot.store.find_case(ref="2")[0].replies) == 1
+
+
+def test_replies_without_a_message_id_are_never_taken_for_repeats(secretariat: Chat, bot: Bot) -> None:
+    setup(secretariat)
+    item = bot.store.find_case(ref="1")[0]
+    stored = {bot.store.add_reply(item_id=item.id, agency="教育部", text="同一段話", author="cli", chat="cli")
+              for _ in range(2)}
+    assert len(stored) == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.channels.line.webhook import event_key
-from tests.channels.line.conftest import SECRET, Group, Line
+from tests.channels.line.conftest import SECRET, Group, Line, add_items
 from tests.fakes.line_api import FakeLineApi, sign
 
 
@@ -92,3 +92,20 @@ async def test_the_webhook_is_404_when_line_is_not_configured(bot: object) -> No
         body = FakeLineApi.webhook_body()
         response = await client.post("/webhooks/line", data=body, headers={"X-Line-Signature": sign(body, SECRET)})
         assert response.status == 404
+
+
+async def test_an_event_handled_again_after_a_crash_stores_and_answers_once(
+        line: Line, secretariat: Group) -> None:
+    await add_items(line, secretariat)
+    moe = line.group("教育部聯絡群")
+    await line.bind(moe, "教育部", secretariat)
+    event = line.text_event(moe, "#1 已召開研商會議")
+    assert "已記錄 #1" in (await line.send(event))[0].text  # type: ignore[operator]
+    # the process died after storing the reply and answering, before marking the event done
+    line.bot.store.finish_events(keys=[event_key(event)], status="received")
+    line.clock.advance(minutes=2)
+    await line.channel.start()
+    await line.settle()
+    assert line.new() == []  # the answer's idempotency key: not sent twice
+    assert [r.text for r in line.bot.store.find_case(ref="1")[0].replies] == ["已召開研商會議"]
+    assert line.bot.store.event_status(key=event_key(event)) == "done"

@@ -102,7 +102,9 @@ async def report_progress(msg: Incoming, args: str, ctx: Context) -> list[Outgoi
         pending = ctx.store.take_pending_reply(chat=msg.chat.key, user=msg.user_key)
         if pending:
             return record(msg, ctx, item, pending)
-        return [Outgoing(f"請輸入「#{item.label} 辦理情形…」，或直接回覆提醒訊息。")]
+        # the prompt lists the item, so replying to it (the way Telegram groups must) lands there
+        return [Outgoing(f"請直接回覆這則訊息，寫下 #{item.label} 的辦理情形（或輸入「#{item.label} 辦理情形…」）。",
+                         item_ids=[item.id])]
     return record(msg, ctx, item, text)
 
 

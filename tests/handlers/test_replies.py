@@ -119,3 +119,11 @@ def test_replies_without_a_message_id_are_never_taken_for_repeats(secretariat: C
     stored = {bot.store.add_reply(item_id=item.id, agency="教育部", text="同一段話", author="cli", chat="cli")
               for _ in range(2)}
     assert len(stored) == 2
+
+
+def test_the_report_button_asks_for_a_reply_that_lands_on_its_item(secretariat: Chat, bot: Bot) -> None:
+    moe = setup(secretariat)
+    prompt = asyncio.run(moe.send("回報 2", postback=True))[0]
+    assert "請直接回覆這則訊息" in prompt.text and prompt.item_ids == [bot.store.find_case(ref="2")[0].id]
+    bot.store.record_sent(chat="line:Cmoe", message_ids=["prompt-1"], item_ids=prompt.item_ids)
+    assert "已記錄 #2" in moe.run("人力已補足", reply_to="prompt-1")

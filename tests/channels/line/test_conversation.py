@@ -68,7 +68,7 @@ async def test_the_reminders_buttons_and_hash_replies_are_acknowledged_in_one_li
     await line.push(reminder(line, moe, "教育部"), key="round:1:moe")
 
     pressed = await line.send(line.event(moe, "postback", postback={"data": "回報 1"}))
-    assert pressed[0].text == "請輸入「#1 辦理情形…」，或直接回覆提醒訊息。"
+    assert pressed[0].text == "請直接回覆這則訊息，寫下 #1 的辦理情形（或輸入「#1 辦理情形…」）。"
     assert await line.say(moe, "#1 已於11/20召開跨部會研商會議") == "已記錄 #1 辦理情形（115/11/23，教育部 李先生）。"
     release = await line.send(line.event(moe, "postback", postback={"data": "建議解除 2"}))
     assert "請寫明建議解除的理由" in (release[0].text or "")

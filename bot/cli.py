@@ -14,7 +14,7 @@ from bot.core import Bot, open_bot
 from config.settings import Settings, load_settings
 from storage.db import migrate
 from storage.models import SECRETARIAT
-from storage.views import ItemView
+from storage.views import BodyView, ItemView
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
                   help="列管：追蹤會議決議事項的聊天機器人。")
@@ -30,6 +30,16 @@ class CliError(Exception):
 
 def fail(message: str) -> NoReturn:
     raise CliError(message)
+
+
+def body_named(bot: Bot, name: str | None) -> BodyView | None:
+    """The body `--body NAME` names (its name, code or a unique part of its name); None when not given."""
+    if name is None:
+        return None
+    found = bot.store.find_body(name=name)
+    if found is None:
+        fail(f"找不到會議「{name}」。")
+    return found
 
 
 def ready_bot() -> Bot:
@@ -114,12 +124,8 @@ def items(
     if status not in ("open", "released", "all"):
         fail("--status 只能是 open、released 或 all。")
     bot = ready_bot()
-    body_id = None
-    if body is not None:
-        found = bot.store.find_body(name=body)
-        if found is None:
-            fail(f"找不到會議「{body}」。")
-        body_id = found.id
+    found = body_named(bot, body)
+    body_id = found.id if found else None
     names = None
     if agency is not None:
         resolved = bot.directory.resolve(agency)

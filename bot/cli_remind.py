@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from bot.calendar import CalendarFileError, parse_dgpa_csv, weekday_zh
-from bot.cli import app, fail, ready_bot
+from bot.cli import app, body_named, fail, ready_bot
 from bot.core import Bot
 from bot.dates import DateError, parse_date, roc, roc_short
 from bot.messages import Outgoing
@@ -65,11 +65,7 @@ def remind(
     if dry_run and now:
         fail("--dry-run 與 --now 請擇一。")
     bot = ready_bot()
-    chosen = None
-    if body is not None:
-        chosen = bot.store.find_body(name=body)
-        if chosen is None:
-            fail(f"找不到會議「{body}」。")
+    chosen = body_named(bot, body)
     if not dry_run and not now:
         typer.echo(schedule_text(bot))
         return

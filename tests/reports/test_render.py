@@ -82,7 +82,7 @@ def test_a_folder_given_as_the_file_is_a_clear_error(report: ReportData, tmp_pat
     assert sorted(os.listdir(tmp_path)) == ["報告"]
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders anyway")
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders anyway; the /sys test below covers root")
 def test_an_unwritable_folder_is_a_clear_error_and_leaves_nothing(report: ReportData, tmp_path: Path) -> None:
     folder = tmp_path / "唯讀"
     folder.mkdir()
@@ -96,7 +96,7 @@ def test_an_unwritable_folder_is_a_clear_error_and_leaves_nothing(report: Report
 
 
 @pytest.mark.skipif(
-    os.geteuid() != 0 or not os.path.isdir("/sys"), reason="sysfs refuses new files even to root"
+    os.geteuid() != 0 or not os.path.isdir("/sys"), reason="only root needs /sys (which refuses new files even to root); the chmod test above covers everyone else"
 )
 def test_a_folder_nobody_may_write_is_a_clear_error(report: ReportData) -> None:
     with pytest.raises(ReportError, match="沒有寫入資料夾「/sys」的權限，請改存到其他位置"):

@@ -52,6 +52,8 @@ class Item:
     due: str | None = None  # "next_meeting", an ISO date, or None
     source: str = ""  # where in the minutes: 參、案由二、決定二
     subject: str | None = None  # the 案由 it came from, for the saving step
+    confidence: float = 1.0  # 0..1: how sure the parser is that this is a decision giving work
+    reason: str = ""  # one short zh-TW line: why it is taken, or doubted
 
     @property
     def due_date(self) -> date | None:
@@ -65,6 +67,7 @@ class Item:
         found = {
             "case": self.case, "text": self.text, "agencies": list(self.agencies), "roles": list(self.roles),
             "agencies_inferred": self.agencies_inferred, "due": self.due, "source": self.source,
+            "confidence": round(self.confidence, 2), "reason": self.reason,
         }
         if with_subject:
             found["subject"] = self.subject
@@ -75,7 +78,8 @@ class Item:
 class Extraction:
     meeting: Meeting
     reviews: list[Review] = field(default_factory=list)
-    items: list[Item] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)  # taken for decisions: ticked in the review
+    candidates: list[Item] = field(default_factory=list)  # doubtful: shown unticked, never dropped
     warnings: list[str] = field(default_factory=list)
 
     def to_json(self, *, with_subject: bool = False) -> dict[str, Any]:
@@ -84,5 +88,6 @@ class Extraction:
             "meeting": self.meeting.to_json(),
             "reviews": [r.to_json() for r in self.reviews],
             "items": [i.to_json(with_subject=with_subject) for i in self.items],
+            "candidates": [i.to_json(with_subject=with_subject) for i in self.candidates],
             "warnings": list(self.warnings),
         }

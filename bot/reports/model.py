@@ -6,7 +6,7 @@ The lead fills these from the database; the renderers only read them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 RELEASE = "擬解除列管"
 KEEP = "擬繼續列管"
@@ -20,6 +20,32 @@ class ReportReply:
     text: str
     at: date
     late: bool = False
+    on_behalf: bool = False  # 代為登錄: entered by the secretariat on the agency's behalf
+
+
+@dataclass(frozen=True)
+class AgencyStatus:
+    """One agency's 辦理情形 on one item in this report: composed from its replies, or set by the secretariat."""
+
+    agency: str
+    replies: tuple[ReportReply, ...] = ()  # its standing progress replies of this round, oldest first
+    edited: str | None = None  # text the secretariat set: printed instead of the replies (秘書處修改)
+    release_reason: str | None = None  # 建議解除列管 and its reason ("" when none given); None: not asked
+    files: tuple[str, ...] = ()  # 佐證 file names attached to its replies
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One reply as it was stored, for the sheet of every reply (xlsx) and audits."""
+
+    case: str
+    agency: str
+    at: datetime
+    kind: str  # progress | release_request | correction | on_behalf
+    text: str
+    author: str
+    withdrawn: bool = False
+    superseded: bool = False
 
 
 @dataclass(frozen=True)
@@ -34,6 +60,9 @@ class ReportRow:
     missing: tuple[str, ...]  # agencies of this item that have not replied
     proposal: str  # RELEASE | KEEP | ""
     due: str = ""  # display text, e.g. "下次會議" or "115/6/10"
+    statuses: tuple[AgencyStatus, ...] = ()  # per agency, in the item's agency order
+    proposal_reason: str = ""  # the secretariat's reason for its 擬辦, printed in 列管建議
+    decided: str = ""  # 會議決定: what the meeting decided (a past meeting's report), else ""
 
 
 @dataclass(frozen=True)
@@ -52,6 +81,8 @@ class ReportData:
     meeting_date: date | None
     cutoff: date  # 資料截至
     rows: tuple[ReportRow, ...]
+    meeting_time: str | None = None  # e.g. 上午9時30分, when the meeting's time is known
+    history: tuple[HistoryEntry, ...] = ()  # every reply on the rows' items, oldest first
 
     def summary(self) -> ReportSummary:
         release = sum(1 for r in self.rows if r.proposal == RELEASE)

@@ -79,8 +79,8 @@ class Extraction:
     meeting: Meeting
     reviews: list[Review] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)  # taken for decisions: ticked in the review
-    candidates: list[Item] = field(default_factory=list)  # doubtful: shown unticked, never dropped
     warnings: list[str] = field(default_factory=list)
+    candidates: list[Item] = field(default_factory=list)  # doubtful: shown unticked, never dropped
 
     def to_json(self, *, with_subject: bool = False) -> dict[str, Any]:
         """The spec's object; `with_subject` adds each item's 案由 for the saving step (not in the CLI)."""

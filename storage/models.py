@@ -254,3 +254,26 @@ class ReminderRound(SQLModel, table=True):
     chats: int = 0
     overdue: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     at: datetime = moment()
+
+
+class WebLogin(SQLModel, table=True):
+    """A single-use sign-in link to the web desk; only the SHA-256 of its token is kept."""
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user: str = Field(max_length=200)  # platform:user id, or cli:<login name>
+    name: str | None = Field(default=None, max_length=200)
+    chat: str | None = Field(default=None, max_length=200)
+    created_at: datetime = moment()
+    expires_at: datetime = moment()
+    used_at: datetime | None = moment(default=None)
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser: the cookie holds the token, the table only its SHA-256."""
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    user: str = Field(max_length=200)
+    name: str | None = Field(default=None, max_length=200)
+    created_at: datetime = moment()
+    expires_at: datetime = moment(index=True)
+    ended_at: datetime | None = moment(default=None)

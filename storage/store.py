@@ -17,10 +17,11 @@ from storage.people import PeopleMixin
 from storage.replies import RepliesMixin
 from storage.schedule import ScheduleMixin
 from storage.tgstate import TelegramStateMixin
+from storage.web import WebMixin
 
 
 class Store(ImportsMixin, RepliesMixin, PeopleMixin, MiscMixin, ScheduleMixin, OutboxMixin, EventsMixin,
-            TelegramStateMixin):
+            TelegramStateMixin, WebMixin):
     def __init__(self, engine: Engine, *, clock: Callable[[], datetime],
                  body_defaults: dict[str, Any] | None = None) -> None:
         super().__init__(engine, clock=clock, body_defaults=body_defaults)

@@ -193,6 +193,8 @@ class PendingImport(SQLModel, table=True):
     author: str = Field(max_length=200)
     body: str | None = Field(default=None, max_length=200)
     source_text: str = Field(sa_column=Column(Text, nullable=False))
+    # the extraction as shown, what is ticked and how each conflict was answered (handlers/import_review.py)
+    review: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     created_at: datetime = moment()
 
 

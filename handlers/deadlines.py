@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 from bot.calendar import OfficeCalendar
 from bot.context import Context
-from bot.dates import roc_short
+from bot.dates import roc_short, roc_weekday
 from bot.scope import who_answers
 from storage.models import SECRETARIAT
 from storage.views import BodyView, ItemView
@@ -23,6 +23,15 @@ def reply_deadline(ctx: Context, body: BodyView, cal: OfficeCalendar | None = No
     if body.next_meeting is None:
         return None
     return (cal or calendar(ctx)).shift(body.next_meeting, -body.deadline_office_days)
+
+
+def office_day_warning(ctx: Context, day: date) -> str:
+    """A note when `day` is no office day (weekend, holiday, 停班), naming the next office day; else ''."""
+    cal = calendar(ctx)
+    if cal.is_office_day(day):
+        return ""
+    why = cal.holiday_name(day) or ("週末" if day.weekday() >= 5 else "停止上班日")
+    return (f"（提醒：{roc_weekday(day)}是{why}，不是辦公日；下一個辦公日是 {roc_weekday(cal.on_or_after(day))}。）")
 
 
 def coming_deadline(ctx: Context, body: BodyView, cal: OfficeCalendar, today: date) -> date | None:

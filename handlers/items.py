@@ -11,6 +11,7 @@ from bot.format import agencies_text, cases, due_text, item_line, status_text
 from bot.messages import Incoming, Outgoing
 from bot.router import EVERYONE, MEMBERS, SECRETARIAT, Router, UserError
 from handlers.common import find_item, pick_body, split_case, visible_items
+from handlers.deadlines import calendar, office_day_warning
 from storage.models import ASSIST, CONTINUED, LEAD, RELEASED, STATUS_ZH
 from storage.views import ItemView
 
@@ -55,6 +56,17 @@ def parse_due(ctx: Context, text: str) -> tuple[bool, object]:
     return False, parse_date(text, today=ctx.today())
 
 
+def due_warning(ctx: Context, item: ItemView) -> str:
+    """A due date on a weekend, holiday or 停班 day is kept as typed; the answer names the next office day."""
+    if item.due_date is None:
+        return ""
+    warning = office_day_warning(ctx, item.due_date)
+    if not warning:
+        return ""
+    moved = calendar(ctx).on_or_after(item.due_date)
+    return f"\n{warning.strip('（）')}如要改，請輸入「期限 {item.label} {roc_short(moved)}」。"
+
+
 def item_card(ctx: Context, item: ItemView) -> str:
     lines = [f"#{item.label}【{status_text(item)}】{item.body}"
              + (f" 第{item.meeting_number}次會議" if item.meeting_number else "")]
@@ -89,7 +101,8 @@ async def add(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
         body_id=body.id, text=text, subject=fields.get("案由", ""), actor=msg.user_key, chat=msg.chat.key,
         agencies=[(a, LEAD) for a in leads] + [(a, ASSIST) for a in assists],
         due_next_meeting=next_meeting, due_date=due)  # type: ignore[arg-type]
-    return [Outgoing(f"已新增 #{item.label}（{agencies_text(item)}；期限：{due_text(item) or '未定'}）。")]
+    return [Outgoing(f"已新增 #{item.label}（{agencies_text(item)}；期限：{due_text(item) or '未定'}）。"
+                     + due_warning(ctx, item))]
 
 
 @router.command("列表", "list", roles=MEMBERS, summary="列出列管中的案件；可加機關或狀態，例如「列表 教育部」「列表 全部」")
@@ -168,7 +181,7 @@ async def due(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
     next_meeting, day = parse_due(ctx, rest)
     changed = ctx.store.change_item(item_id=item.id, actor=msg.user_key, chat=msg.chat.key,
                                     action="item.due", due_next_meeting=next_meeting, due_date=day)
-    return [Outgoing(f"#{changed.label} 期限：{due_text(changed) or '未定'}。")]
+    return [Outgoing(f"#{changed.label} 期限：{due_text(changed) or '未定'}。" + due_warning(ctx, changed))]
 
 
 async def _propose(msg: Incoming, args: str, ctx: Context, proposal: str) -> list[Outgoing]:

@@ -7,12 +7,12 @@ from collections import defaultdict
 from datetime import datetime, time
 
 from bot.context import Context
-from bot.dates import halfwidth, parse_date, roc, roc_short, roc_weekday
+from bot.dates import halfwidth, parse_date, parse_when, roc, roc_meeting, roc_short, roc_time
 from bot.messages import Incoming, Outgoing
 from bot.router import MEMBERS, SECRETARIAT, Router, UserError
 from bot.scope import who_answers
 from handlers.common import pick_body, visible_items
-from handlers.deadlines import reply_deadline
+from handlers.deadlines import office_day_warning, reply_deadline
 from storage.views import BodyView, ItemView
 
 router = Router()
@@ -36,6 +36,7 @@ async def bodies(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
         last = f"第{b.last_meeting_number}次" if b.last_meeting_number else "尚無"
         last += f"（{roc_short(b.last_meeting_date)}）" if b.last_meeting_date else ""
         nxt = roc_short(b.next_meeting) if b.next_meeting else "未設定"
+        nxt += f" {roc_time(b.next_meeting_time)}" if b.next_meeting and b.next_meeting_time else ""
         lines.append(f"・{b.name}（代號 {b.code}）：上次會議 {last}；下次會議 {nxt}")
     return [Outgoing("\n".join(lines))]
 
@@ -43,7 +44,7 @@ async def bodies(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
 def held(msg: Incoming, ctx: Context, number: int, when: str) -> list[Outgoing]:
     """A meeting recorded by hand (minutes not imported): 會議 第6次 115/12/14."""
     body, _ = pick_body(ctx, "")
-    day = parse_date(when, today=ctx.today())
+    day = parse_date(when, today=ctx.today(), upcoming=False)
     ctx.store.add_meeting(body_id=body.id, number=number, held_on=day, actor=msg.user_key, chat=msg.chat.key,
                           title=f"{body.name}第{number}次會議")
     return [Outgoing(f"已記錄 {body.name} 第{number}次會議（{roc(day)}）。")]
@@ -55,19 +56,22 @@ def schedule_text(ctx: Context, body: BodyView) -> str:
             f"{'、'.join(str(n) for n in ctx.settings.countdown_office_days)} 個辦公日再提醒。")
 
 
-@router.command("下次會議", "nextmeeting", roles=SECRETARIAT, summary="設定下次會議日期：下次會議 115/6/10")
+@router.command("下次會議", "nextmeeting", roles=SECRETARIAT,
+                summary="設定下次會議日期（可加時間）：下次會議 115/6/10 上午9時30分")
 async def next_meeting(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
     body, rest = pick_body(ctx, args)
     if not rest:
-        when = roc_weekday(body.next_meeting) if body.next_meeting else "尚未設定"
-        return [Outgoing(f"{body.name} 下次會議：{when}。設定請輸入「下次會議 115/6/10」。")]
-    day = parse_date(rest, today=ctx.today())
+        when = roc_meeting(body.next_meeting, body.next_meeting_time) if body.next_meeting else "尚未設定"
+        return [Outgoing(f"{body.name} 下次會議：{when}。設定請輸入「下次會議 115/6/10 上午9時30分」（時間可省略）。")]
+    day, at = parse_when(rest, today=ctx.today())
     if day < ctx.today():
         raise UserError(f"{roc_short(day)} 已經過了，請寫今天以後的日期。")
-    body = ctx.store.update_body(body_id=body.id, actor=msg.user_key, chat=msg.chat.key, next_meeting=day)
+    body = ctx.store.update_body(body_id=body.id, actor=msg.user_key, chat=msg.chat.key, next_meeting=day,
+                                 next_meeting_time=at)
     deadline = reply_deadline(ctx, body)
     assert deadline is not None
-    return [Outgoing(f"下次會議 {roc_weekday(day)}。回報截止：{roc(deadline)}（{body.deadline_office_days} 個辦公日前）。\n"
+    return [Outgoing(f"下次會議 {roc_meeting(day, at)}。{office_day_warning(ctx, day)}"
+                     f"回報截止：{roc(deadline)}（{body.deadline_office_days} 個辦公日前）。\n"
                      + schedule_text(ctx, body))]
 
 

@@ -26,6 +26,7 @@ _LAST_MEETING = (core_select(_latest.c.id).where(_latest.c.body_id == BODY_T.c.i
                  .order_by(_latest.c.held_on.desc(), _latest.c.id.desc()).limit(1)
                  .correlate(BODY_T).scalar_subquery())
 BODIES = (core_select(BODY_T.c.id, BODY_T.c.name, BODY_T.c.code, BODY_T.c.government, BODY_T.c.next_meeting,
+                      BODY_T.c.next_meeting_time,
                       BODY_T.c.reminder_weekday, BODY_T.c.reminder_time, BODY_T.c.deadline_office_days,
                       MEETING_T.c.number, MEETING_T.c.held_on)
           .select_from(BODY_T.outerjoin(MEETING_T, MEETING_T.c.id == _LAST_MEETING)).order_by(BODY_T.c.id))
@@ -56,7 +57,8 @@ def body_of(row: Any) -> BodyView:
     return BodyView(id=row.id, name=row.name, code=row.code, government=row.government,
                     next_meeting=row.next_meeting, reminder_weekday=row.reminder_weekday,
                     reminder_time=row.reminder_time, deadline_office_days=row.deadline_office_days,
-                    last_meeting_number=row.number, last_meeting_date=row.held_on)
+                    last_meeting_number=row.number, last_meeting_date=row.held_on,
+                    next_meeting_time=row.next_meeting_time)
 
 
 def item_views(conn: Connection, query: Select[Any], params: dict[str, Any] | None = None, *,

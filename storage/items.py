@@ -64,7 +64,8 @@ class ItemsMixin(StoreBase):
                         next_meeting=body.next_meeting, reminder_weekday=body.reminder_weekday,
                         reminder_time=body.reminder_time, deadline_office_days=body.deadline_office_days,
                         last_meeting_number=last.number if last else None,
-                        last_meeting_date=last.held_on if last else None)
+                        last_meeting_date=last.held_on if last else None,
+                        next_meeting_time=body.next_meeting_time)
 
     def bodies(self) -> list[BodyView]:
         with self.engine.connect() as conn:
@@ -106,7 +107,7 @@ class ItemsMixin(StoreBase):
         return body
 
     def update_body(self, *, body_id: int, actor: str, chat: str | None, **changes: Any) -> BodyView:
-        allowed = {"next_meeting", "reminder_weekday", "reminder_time", "deadline_office_days",
+        allowed = {"next_meeting", "next_meeting_time", "reminder_weekday", "reminder_time", "deadline_office_days",
                    "government", "code"}
         with self.session() as s:
             body = s.get(Body, body_id)

@@ -42,6 +42,7 @@ class Body(SQLModel, table=True):
     code: str = Field(unique=True, max_length=20)  # typed before a case number when several bodies exist
     government: str | None = Field(default=None, max_length=100)  # whose 本部 / 本府 / 社會局
     next_meeting: date | None = None
+    next_meeting_time: str | None = Field(default=None, max_length=5)  # "09:30" when the time is known
     reminder_weekday: int = 0
     reminder_time: str = Field(default="09:30", max_length=5)
     deadline_office_days: int = 5
@@ -167,6 +168,9 @@ class Audit(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = moment()
     actor: str = Field(max_length=200)
+    # a chat already bound elsewhere was warned and must confirm (綁定 CODE 確認) before this moment
+    offered_to: str | None = Field(default=None, max_length=200)
+    offer_expires: datetime | None = moment(default=None)
     chat: str | None = Field(default=None, max_length=200)
     action: str = Field(max_length=50)
     target: str | None = Field(default=None, max_length=200)

@@ -76,3 +76,4 @@ class BodyView:
     deadline_office_days: int
     last_meeting_number: int | None
     last_meeting_date: date | None
+    next_meeting_time: str | None = None  # "09:30" when the secretariat gave the time

@@ -110,3 +110,17 @@ def test_every_change_is_audited(secretariat: Chat, bot: Bot) -> None:
         audit = s.exec(select(Audit).where(Audit.action == "item.due")).one()
     assert audit.actor == "line:Usec" and audit.chat == "line:Csecretariat"
     assert audit.before["due_next_meeting"] is True and audit.after["due_date"] == "2026-12-31"  # type: ignore[index]
+
+
+def test_a_due_date_on_a_sunday_is_kept_with_the_next_office_day(secretariat: Chat, bot: Bot, clock: object) -> None:
+    from datetime import UTC, datetime
+
+    clock.now = datetime(2026, 12, 7, 1, 30, tzinfo=UTC)  # type: ignore[attr-defined]
+    setup_items(secretariat)
+    answer = secretariat.run("期限 1 12/20")
+    assert "#1 期限：115/12/20" in answer
+    assert "115年12月20日（星期日）是週末，不是辦公日；下一個辦公日是 115年12月21日（星期一）" in answer
+    assert "「期限 1 115/12/21」" in answer
+    assert str(bot.store.find_case(ref="1")[0].due_date) == "2026-12-20"
+    assert "不是辦公日" not in secretariat.run("期限 1 12/21")
+    assert "中華民國開國紀念日" in secretariat.run("期限 1 1/1")

@@ -54,3 +54,38 @@ def test_a_meeting_recorded_by_hand_starts_the_count_for_unanswered(secretariat:
     assert "教育部 #1" in secretariat.run("未回報")  # a reply from before the meeting does not count
     assert "第6次（115/11/25）" in secretariat.run("會議")
     assert "已經存在" in secretariat.run("會議 第6次 115/11/26")
+
+
+def in_december(clock: object) -> None:
+    from datetime import UTC, datetime
+
+    clock.now = datetime(2026, 12, 7, 1, 30, tzinfo=UTC)  # type: ignore[attr-defined]  # Monday 115/12/7
+
+
+def test_in_december_a_date_without_a_year_is_next_januarys(secretariat: Chat, bot: Bot, clock: object) -> None:
+    in_december(clock)
+    secretariat.run("會議 新增 強化社會安全網中央跨部會平台")
+    answer = secretariat.run("下次會議 1/20")
+    assert "下次會議 116年1月20日（星期三）" in answer and "已經過了" not in answer
+    assert str(bot.store.bodies()[0].next_meeting) == "2027-01-20"
+
+
+def test_the_meetings_time_is_kept_and_shown(secretariat: Chat, bot: Bot, clock: object) -> None:
+    in_december(clock)
+    secretariat.run("會議 新增 強化社會安全網中央跨部會平台")
+    answer = secretariat.run("下次會議 116年1月20日上午9時30分")
+    assert "下次會議 116年1月20日（星期三）上午9時30分" in answer
+    assert bot.store.bodies()[0].next_meeting_time == "09:30"
+    assert "116年1月20日（星期三）上午9時30分" in secretariat.run("下次會議")
+    assert "116/1/20 上午9時30分" in secretariat.run("會議")
+    secretariat.run("下次會議 116/1/21 14:00")
+    assert "116年1月21日（星期四）下午2時" in secretariat.run("下次會議")
+    secretariat.run("下次會議 116/1/22")  # a new date without a time forgets the old time
+    assert bot.store.bodies()[0].next_meeting_time is None
+
+
+def test_a_meeting_set_on_a_sunday_is_kept_with_a_note(secretariat: Chat, clock: object) -> None:
+    in_december(clock)
+    secretariat.run("會議 新增 強化社會安全網中央跨部會平台")
+    answer = secretariat.run("下次會議 12/20")
+    assert "115年12月20日（星期日）是週末，不是辦公日" in answer and "115年12月21日（星期一）" in answer

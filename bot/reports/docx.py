@@ -1,10 +1,13 @@
 """Word (.docx) as the government writes it: A4 landscape, 標楷體, header row on every page, page numbers.
 
-Fonts: Chinese text is 標楷體 (w:eastAsia), Latin letters and digits Times New Roman. python-docx only
-sets w:ascii/w:hAnsi, so the East Asian font is written by hand into the document defaults and the
-Normal style, replacing the template's theme fonts (a theme font would win over a named one).
+Fonts: one face throughout, 標楷體, for Chinese, Latin letters and digits alike (w:ascii, w:hAnsi,
+w:eastAsia and w:cs): a second Western font makes the 案號 and dates look pasted in. python-docx only
+sets w:ascii/w:hAnsi, so the fonts are written by hand into the document defaults and every style
+that names a font, replacing the template's theme fonts (a theme font would win over a named one).
 Windows knows 標楷體 also as DFKai-SB; elsewhere (LibreOffice on Linux, Word for Mac) the viewer
-substitutes its own Kai or Ming font, which changes the look but never the text.
+substitutes its own Kai font (AR PL UKai on Debian), which changes the look but never the text.
+
+Rows never split across pages (w:cantSplit): a chair reading 辦理情形 should not turn the page mid-item.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
 from docx.shared import Mm, Pt, RGBColor
-from docx.table import _Cell
+from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from bot.reports.cells import (
@@ -40,29 +43,28 @@ from bot.reports.cells import (
 )
 from bot.reports.model import ReportData
 
-CHINESE_FONT = "標楷體"
-WESTERN_FONT = "Times New Roman"
+FONT = "標楷體"
 RED = RGBColor(0xFF, 0x00, 0x00)
 LATE_COLOR = RGBColor(0xA0, 0x60, 0x00)
 HEADER_FILL = "EEEEEE"
 
 
+def _name_fonts(fonts: BaseOxmlElement) -> None:
+    """標楷體 for every script, and no theme fonts (a theme font would win over a named one)."""
+    for attr in list(fonts.attrib):
+        if attr.endswith("Theme") or attr.endswith("theme"):
+            del fonts.attrib[attr]
+    for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{attr}"), FONT)
+
+
 def _set_fonts(rpr: BaseOxmlElement) -> None:
-    """w:rFonts with a named East Asian font and no theme fonts, plus zh-TW as the Asian language."""
+    """w:rFonts naming 標楷體, plus zh-TW as the language."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
-    for attr in list(fonts.attrib):
-        if attr.endswith("Theme") or attr.endswith("theme"):
-            del fonts.attrib[attr]
-    for attr, name in (
-        ("ascii", WESTERN_FONT),
-        ("hAnsi", WESTERN_FONT),
-        ("eastAsia", CHINESE_FONT),
-        ("cs", WESTERN_FONT),
-    ):
-        fonts.set(qn(f"w:{attr}"), name)
+    _name_fonts(fonts)
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")
@@ -77,6 +79,8 @@ def _styles(doc: WordDocument) -> None:
     _set_fonts(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")))
     normal = styles["Normal"]
     _set_fonts(normal.element.get_or_add_rPr())
+    for fonts in styles.element.iter(qn("w:rFonts")):  # table styles' conditional parts too
+        _name_fonts(fonts)
     normal.font.size = Pt(12)
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
@@ -126,6 +130,10 @@ def _fill(cell: _Cell, content: Cell, *, bold: bool = False) -> None:
         _line(paragraph, line, bold=bold)
 
 
+def _keep_whole(row: _Row) -> None:
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
 def _table(doc: WordDocument, data: ReportData) -> None:
     table = doc.add_table(rows=1, cols=len(HEADERS))
     table.style = "Table Grid"
@@ -134,6 +142,7 @@ def _table(doc: WordDocument, data: ReportData) -> None:
     for column, width in zip(table.columns, WIDTHS_MM, strict=True):
         column.width = Mm(width)
     header = table.rows[0]
+    _keep_whole(header)
     # w:tblHeader: Word and LibreOffice repeat this row at the top of every page.
     header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
     for cell, text, width in zip(header.cells, HEADERS, WIDTHS_MM, strict=True):
@@ -145,7 +154,9 @@ def _table(doc: WordDocument, data: ReportData) -> None:
             shading.set(qn(f"w:{attr}"), value)
         cell._tc.get_or_add_tcPr().append(shading)
     for row in data.rows:
-        for cell, content in zip(table.add_row().cells, row_cells(row), strict=True):
+        added = table.add_row()
+        _keep_whole(added)
+        for cell, content in zip(added.cells, row_cells(row), strict=True):
             _fill(cell, content)
 
 

@@ -1,9 +1,13 @@
 """OpenDocument text (.odt) as the government writes it: A4 landscape, 標楷體, header row on every page.
 
-Fonts: Chinese text is 標楷體 (style:font-name-asian), Latin letters and digits Times New Roman. The
-font face lists fallbacks the CSS way, which LibreOffice reads as its own 「A;B」 list: DFKai-SB (the
-Windows name of 標楷體), then AR PL UKai TW (the free Kai font, Debian package fonts-arphic-ukai).
-On Linux fontconfig may still pick its own substitute first; the text is never lost, only the look.
+Fonts: one face throughout, 標楷體, for Chinese, Latin letters and digits alike: every text style
+names it as its Western, Asian and complex font (otherwise LibreOffice sets the 案號 and dates in its
+own Western default, DejaVu Serif on Linux). The font face lists fallbacks the CSS way, which
+LibreOffice reads as its own 「A;B」 list: DFKai-SB (the Windows name of 標楷體), then AR PL UKai TW
+(the free Kai font, Debian package fonts-arphic-ukai). The text is never lost, only the look.
+
+Rows never split across pages (fo:keep-together on the row style): a chair reading 辦理情形 should
+not turn the page mid-item.
 """
 
 from __future__ import annotations
@@ -29,27 +33,32 @@ from bot.reports.cells import (
 from bot.reports.cells import Span as TextSpan
 from bot.reports.model import ReportData
 
-CHINESE_FONT = "標楷體"
-CHINESE_FAMILIES = "標楷體, DFKai-SB, &apos;AR PL UKai TW&apos;"
-WESTERN_FONT = "Times New Roman"
+FONT = "標楷體"
+FONT_FAMILIES = "標楷體, DFKai-SB, &apos;AR PL UKai TW&apos;"
 
-_FONT_FACES = (
-    f'<style:font-face style:name="{CHINESE_FONT}" svg:font-family="{CHINESE_FAMILIES}" '
-    'style:font-family-generic="script" style:font-pitch="fixed"/>',
-    f'<style:font-face style:name="{WESTERN_FONT}" svg:font-family="&apos;{WESTERN_FONT}&apos;" '
-    'style:font-family-generic="roman" style:font-pitch="variable"/>',
+_FONT_FACE = (
+    f'<style:font-face style:name="{FONT}" svg:font-family="{FONT_FAMILIES}" '
+    'style:font-family-generic="script" style:font-pitch="fixed"/>'
 )
 
 _TEXT_DEFAULTS = {
-    "style:font-name": WESTERN_FONT,
     "fo:font-size": "12pt",
-    "fo:language": "en",
-    "fo:country": "US",
-    "style:font-name-asian": CHINESE_FONT,
+    "fo:language": "zh",
+    "fo:country": "TW",
     "style:font-size-asian": "12pt",
     "style:language-asian": "zh",
     "style:country-asian": "TW",
 }
+
+# The same face for each script, by name; direct family attributes would win over the name.
+_FONT_NAMES = ("style:font-name", "style:font-name-asian", "style:font-name-complex")
+_FONT_OVERRIDES = tuple(
+    f"{prefix}{suffix}"
+    for prefix in ("fo:font-family", "style:font-family", "style:font-family-generic", "style:font-pitch",
+                   "style:font-charset", "style:font-style-name")
+    for suffix in ("", "-asian", "-complex")
+    if not (prefix == "fo:font-family" and suffix)
+)
 
 # Named like the template's own layout, so that it replaces it.
 _PAGE = f"""<style:page-layout style:name="Mpm1">
@@ -94,6 +103,9 @@ _TABLE_STYLES = (
     'fo:border="0.5pt solid #000000" fo:padding="0.1cm"/></style:style>',
     '<style:style style:name="Report.Head" style:family="table-cell"><style:table-cell-properties '
     'fo:border="0.5pt solid #000000" fo:padding="0.1cm" fo:background-color="#eeeeee"/></style:style>',
+    # A row is kept on one page; the table itself may break between rows.
+    '<style:style style:name="Report.Row" style:family="table-row"><style:table-row-properties '
+    'fo:keep-together="always"/></style:style>',
     *(
         f'<style:style style:name="Report.C{i}" style:family="table-column"><style:table-column-properties '
         f'style:column-width="{width / 10}cm"/></style:style>'
@@ -104,10 +116,20 @@ _TABLE_STYLES = (
 _SPAN_STYLES = {"missing": "Missing", "late": "Late"}
 
 
+def _one_font(doc: Document) -> None:
+    """Every text style, the template's and ours, in 標楷體 for every script."""
+    for part in (doc.styles, doc.content):
+        for props in part.get_elements("//style:text-properties"):
+            for name in _FONT_OVERRIDES:
+                if props.get_attribute(name) is not None:
+                    props.del_attribute(name)
+            for name in _FONT_NAMES:
+                props.set_attribute(name, FONT)
+
+
 def _styles(doc: Document) -> None:
-    for face in _FONT_FACES:
-        doc.insert_style(face, default=True)  # styles.xml
-        doc.insert_style(face)  # content.xml
+    doc.insert_style(_FONT_FACE, default=True)  # styles.xml
+    doc.insert_style(_FONT_FACE)  # content.xml
     for props in doc.styles.get_elements("//style:default-style/style:text-properties"):
         for name, value in _TEXT_DEFAULTS.items():
             props.set_attribute(name, value)
@@ -117,6 +139,7 @@ def _styles(doc: Document) -> None:
         doc.insert_style(style)
     for style in _TABLE_STYLES:
         doc.insert_style(style, automatic=True)
+    _one_font(doc)
 
 
 def _paragraph(line: Line, style: str) -> Paragraph:
@@ -141,7 +164,7 @@ def _table(data: ReportData) -> Table:
     table = Table("列管事項", style="Report")
     for i in range(len(HEADERS)):
         table.append(Column(style=f"Report.C{i}"))
-    header = Row()
+    header = Row(style="Report.Row")
     for text in HEADERS:
         header.append_cell(
             _cell(((TextSpan(text),),), style="Report.Head", paragraph_style="TableHeading"), clone=False
@@ -151,7 +174,7 @@ def _table(data: ReportData) -> Table:
     head.append(header)
     table.append(head)
     for row in data.rows:
-        odf_row = Row()
+        odf_row = Row(style="Report.Row")
         for content in row_cells(row):
             odf_row.append_cell(_cell(content), clone=False)
         table.append_row(odf_row, clone=False)

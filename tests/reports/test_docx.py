@@ -79,6 +79,9 @@ def test_docx_header_row_repeats_on_every_page(word: WordDocument) -> None:
     assert not any(repeated(row) for row in rows[1:])
 
 
+SCRIPTS = ("ascii", "hAnsi", "eastAsia", "cs")
+
+
 def test_docx_chinese_text_is_標楷體_through_w_eastAsia(word: WordDocument) -> None:
     normal = word.styles["Normal"].element.rPr.rFonts
     assert normal.get(qn("w:eastAsia")) == "標楷體"
@@ -87,6 +90,22 @@ def test_docx_chinese_text_is_標楷體_through_w_eastAsia(word: WordDocument) -
     assert fonts.get(qn("w:eastAsia")) == "標楷體"
     assert fonts.get(qn("w:eastAsiaTheme")) is None, "a theme font would win over 標楷體"
     assert defaults.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-TW"
+
+
+def test_docx_digits_and_latin_letters_are_標楷體_too(word: WordDocument) -> None:
+    defaults = word.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    every_font_list = [defaults.find(qn("w:rFonts")), *word.styles.element.iter(qn("w:rFonts"))]
+    for fonts in every_font_list:
+        assert {fonts.get(qn(f"w:{script}")) for script in SCRIPTS} == {"標楷體"}
+        assert not [name for name in fonts.attrib if name.lower().endswith("theme")]
+    runs = [run for p in word.paragraphs for run in p.runs]
+    runs += [run for row in word.tables[0].rows for cell in row.cells for p in cell.paragraphs for run in p.runs]
+    assert all(run.font.name is None for run in runs), "no run names a font of its own"
+
+
+def test_docx_rows_never_split_across_pages(word: WordDocument) -> None:
+    rows = word.tables[0].rows
+    assert all(row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None for row in rows)
 
 
 def test_docx_footer_numbers_the_pages(word: WordDocument) -> None:

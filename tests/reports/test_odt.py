@@ -130,3 +130,29 @@ def test_odt_of_an_empty_report_says_無列管事項(empty_report: ReportData) -
         "無列管事項。",
     ]
     assert doc.getElementsByType(table.Table) == []
+
+
+def _style(doc: OpenDocument, name: str) -> Element:
+    styles = [*doc.styles.getElementsByType(style.Style), *doc.automaticstyles.getElementsByType(style.Style)]
+    (found,) = [s for s in styles if s.getAttribute("name") == name]
+    return found
+
+
+def test_odt_digits_and_latin_letters_are_標楷體_too(odt: OpenDocument) -> None:
+    """LibreOffice printed the 案號 and dates in DejaVu Serif while the Chinese was Kai."""
+    everything = [*odt.styles.getElementsByType(style.TextProperties)]
+    everything += odt.automaticstyles.getElementsByType(style.TextProperties)
+    assert everything
+    for props in everything:
+        names = (props.getAttribute("fontname"), props.getAttribute("fontnameasian"),
+                 props.getAttribute("fontnamecomplex"))
+        assert names == ("標楷體", "標楷體", "標楷體")
+        assert props.getAttribute("fontfamily") is None, "a direct family would win over the name"
+
+
+def test_odt_rows_never_split_across_pages(odt: OpenDocument) -> None:
+    (report_table,) = odt.getElementsByType(table.Table)
+    rows = report_table.getElementsByType(table.TableRow)
+    assert {row.getAttribute("stylename") for row in rows} == {"Report.Row"}
+    props = _style(odt, "Report.Row").getElementsByType(style.TableRowProperties)[0]
+    assert props.getAttribute("keeptogether") == "always"

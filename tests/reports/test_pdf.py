@@ -92,3 +92,37 @@ def test_the_chinese_text_survives_printing(pdfs: dict[str, PdfReader], fmt: str
     assert "未回報" in text and "逾期回報" in text
     assert "教育部（115/5/18）" in text
     assert f"共{ROWS}案：擬解除列管15案、擬繼續列管30案、尚未決定15案；未回報30案。" in text
+
+
+def _font_families(reader: PdfReader) -> set[str]:
+    """Each font's family as LibreOffice embedded it: /BAAAAA+UKaiCN → UKaiCN, bold or not."""
+    names = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            base = str(font.get_object()["/BaseFont"]).lstrip("/")
+            names.add(base.split("+", 1)[-1].split("-", 1)[0])
+    return names
+
+
+@pytest.mark.parametrize("fmt", SOURCES)
+def test_one_font_family_prints_the_chinese_the_digits_and_the_latin_letters(
+    pdfs: dict[str, PdfReader], fmt: str
+) -> None:
+    """The .odt printed its 案號 and dates in DejaVu Serif beside Kai Chinese."""
+    assert len(_font_families(pdfs[fmt])) == 1, _font_families(pdfs[fmt])
+
+
+# The first and the last words of a row of each kind in samples.long_report (its 案由 cell opens it,
+# its 辦理情形 cell closes it): a page holding one of them holds the other as often.
+ROW_ENDS = (
+    ("重大兒虐案件網絡合作之精進作為", "轉介機制等執行方式提出完整報告"),
+    ("連結未升學未就業青少年與就業服務體系", "另已函請各縣市提供名冊"),
+    ("請教育部訂定家庭教育中心轉介工作流程", "轉介流程與指標已函頒各縣市"),
+)
+
+
+@pytest.mark.parametrize("fmt", SOURCES)
+def test_no_row_is_split_across_two_pages(pdfs: dict[str, PdfReader], fmt: str) -> None:
+    for number, text in enumerate(_pages(pdfs[fmt]), start=1):
+        for first, last in ROW_ENDS:
+            assert text.count(first) == text.count(last), f"page {number} holds part of a row ({first}…)"

@@ -46,17 +46,29 @@ class FileLinks:
         return f"{self.public_url}/files/{payload}.{self._sign(payload)}"
 
     def resolve(self, token: str) -> Path | None:
-        """The file behind a token, or None when it is forged, tampered with or expired."""
+        """The file behind a token, or None when it is forged, tampered with, expired or not ours at all.
+
+        A token is whatever a stranger typed: anything but ASCII, a payload that is not our object, an
+        expiry that is not a number, all mean 'no such file', never an error.
+        """
         payload, _, signature = token.partition(".")
-        if not signature or not hmac.compare_digest(signature, self._sign(payload)):
+        if not signature or not token.isascii():
+            return None
+        if not hmac.compare_digest(signature.encode("ascii"), self._sign(payload).encode("ascii")):
             return None
         try:
             data = json.loads(_unb64(payload))
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
-        if data.get("e", 0) < self.clock().timestamp():
+        expires, stored = (data.get("e"), data.get("f")) if isinstance(data, dict) else (None, None)
+        if not isinstance(expires, int | float) or isinstance(expires, bool) or not isinstance(stored, str):
             return None
-        path = (self.folder / str(data.get("f", ""))).resolve()
+        if expires < self.clock().timestamp():
+            return None
+        try:
+            path = (self.folder / stored).resolve()
+        except (OSError, ValueError):
+            return None
         if self.folder.resolve() not in path.parents or not path.is_file():
             return None
         return path

@@ -24,7 +24,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot.channels.jsonbody import UnreadableBody, load_json
 from bot.channels.line.batch import EventLog
 from bot.channels.line.events import chat_of
 from storage.events import DONE, FAILED
@@ -35,13 +37,15 @@ JSON = dict[str, Any]
 PREFIX = "line:"
 WORKERS = 2  # events handled side by side: few, so that the webhook still answers fast under load
 STALE = timedelta(seconds=60)  # a `received` event this old has no process handling it any more
+RETRY_AFTER = "5"  # seconds, with every 503 while the database is unreachable
 KEEP = timedelta(days=7)  # handled events are remembered this long against redeliveries
 
 
 def valid_signature(secret: bytes, body: bytes, signature: str) -> bool:
     """LINE signs the exact bytes it sends: base64(HMAC-SHA256(channel secret, body))."""
-    expected = base64.b64encode(hmac.new(secret, body, hashlib.sha256).digest()).decode("ascii")
-    return hmac.compare_digest(expected, signature.strip())
+    expected = base64.b64encode(hmac.new(secret, body, hashlib.sha256).digest())
+    # a header is what a stranger sent: compared as bytes, since compare_digest refuses non-ASCII str
+    return hmac.compare_digest(expected, signature.strip().encode("utf-8", "surrogateescape"))
 
 
 def event_key(event: JSON) -> str:
@@ -51,7 +55,7 @@ def event_key(event: JSON) -> str:
         return PREFIX + event_id
     # A redelivery differs only in how it was delivered (and perhaps its reply token)
     stable = {k: v for k, v in event.items() if k not in ("deliveryContext", "replyToken")}
-    digest = hashlib.sha256(json.dumps(stable, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    digest = hashlib.sha256(json.dumps(stable, sort_keys=True).encode("ascii"))
     return f"{PREFIX}sha256:{digest.hexdigest()}"
 
 
@@ -73,14 +77,20 @@ class LineWebhook:
             log.warning("LINE webhook with a bad signature from %s", request.remote)
             return web.json_response({"message": "invalid signature"}, status=400)
         try:
-            data = json.loads(body)
-        except ValueError:
+            data = load_json(body)
+        except UnreadableBody:  # not JSON, or nested deeper than anyone sends
+            log.info("LINE webhook with a signed body that is not JSON we can read")
             return web.json_response({"message": "body is not JSON"}, status=400)
         events = data.get("events") if isinstance(data, dict) else None
         if not isinstance(events, list) or not events:
             return web.Response(text="OK")  # LINE's "verify" sends no events; anything else we cannot read is ignored
         records = [(event_key(e), e) for e in events if isinstance(e, dict)]
-        fresh = await self.log.record(records)  # committed before the 200; if it fails: 500, LINE redelivers
+        try:
+            fresh = await self.log.record(records)  # committed before the 200
+        except SQLAlchemyError:
+            log.exception("could not record LINE events; LINE redelivers them")
+            return web.json_response({"message": "database unavailable"}, status=503,
+                                     headers={"Retry-After": RETRY_AFTER})
         first: dict[str, JSON] = {}
         for key, event in records:
             first.setdefault(key, event)

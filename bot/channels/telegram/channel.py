@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 import re
 from collections import deque
@@ -29,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
+from bot.channels.jsonbody import UnreadableBody, load_json
 from bot.channels.telegram import menu
 from bot.channels.telegram.handling import Handling
 from bot.channels.telegram.lanes import Lanes
@@ -48,6 +48,8 @@ _SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts
 STALE = timedelta(minutes=2)  # handling takes seconds; a `received` update this old was orphaned
 KEEP = timedelta(days=2)  # Telegram redelivers for 24 hours at most
 SWEEP_SECONDS = 60.0
+RETRY_AFTER = "5"  # seconds, with every 503 while the database is unreachable
+MAX_UPDATE_ID = 2**63  # Telegram's ids are signed 64-bit at most; a longer number is not an update
 
 
 class TelegramServices:
@@ -110,21 +112,23 @@ class TelegramChannel:
         if not hmac.compare_digest(given.encode("utf-8"), self.secret.encode("utf-8")):
             return web.Response(status=403, text="secret token mismatch")
         try:
-            data = json.loads(await request.read())
-        except ValueError:
+            data = load_json(await request.read())
+        except UnreadableBody:
+            log.info("Telegram webhook with a body that is not JSON we can read")
             return web.Response(status=400, text="body is not JSON")
         try:
             await self.accept(data)
         except SQLAlchemyError:
             log.exception("could not record a Telegram update")
-            return web.Response(status=503, text="database unavailable; Telegram will retry")
+            return web.Response(status=503, text="database unavailable; Telegram will retry",
+                                headers={"Retry-After": RETRY_AFTER})
         return web.Response(status=200)
 
     async def accept(self, data: Any) -> bool:
         """Record one raw update and handle it in the background; False for a repeat or a non-update."""
         update_id = data.get("update_id") if isinstance(data, dict) else None
-        if not isinstance(update_id, int) or isinstance(update_id, bool):
-            log.info("ignored a Telegram request without an update_id")
+        if not isinstance(update_id, int) or isinstance(update_id, bool) or not 0 <= update_id < MAX_UPDATE_ID:
+            log.info("ignored a Telegram request without a usable update_id")
             return False
         key = self.key(update_id)
         mine = key not in self._inflight

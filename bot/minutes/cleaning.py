@@ -9,7 +9,10 @@ from bot.minutes.textutil import fold
 
 _PAGE_NUMBER = re.compile(
     r"^(?:[-–—~]\s*)?(?:第\s*)?\d{1,3}(?:\s*頁)?(?:\s*[/,，]\s*(?:共\s*)?\d{1,3}\s*頁?)?(?:\s*[-–—~])?$"
-    r"|^page\s*\d+(?:\s*of\s*\d+)?$|^\d{1,3}\s*/\s*\d{1,3}$",
+    r"|^page\s*\d+(?:\s*of\s*\d+)?$|^\d{1,3}\s*/\s*\d{1,3}$"
+    # 丁- 40 (a council record's part and page), 第 - 3 - 頁，共 20 頁
+    r"|^[甲乙丙丁戊己庚辛壬癸]\s*[-–—]\s*\d{1,3}$"
+    r"|^第\s*[-–—]?\s*\d{1,3}\s*[-–—]?\s*頁(?:\s*[,，/]?\s*共\s*\d{1,3}\s*頁)?$",
     re.IGNORECASE,
 )
 _URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)

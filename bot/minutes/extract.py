@@ -7,6 +7,7 @@ import re
 from bot.minutes.cleaning import clean_lines
 from bot.minutes.decisions import DecisionReader
 from bot.minutes.header import body_of, read_header
+from bot.minutes.markup import plain_lines
 from bot.minutes.model import Extraction, Meeting
 from bot.minutes.outline import build_outline
 from bot.minutes.paragraphs import paragraphs
@@ -21,7 +22,7 @@ _GOVERNMENT_KINDS = {"本部": "ministry", "本府": "local"}
 
 
 def extract(text: str, *, directory: AgencyDirectory, body: str | None = None) -> Extraction:
-    lines = clean_lines(text)
+    lines = clean_lines(plain_lines(text))
     meeting, header_warnings = read_header(lines)
     if body:
         meeting.body = body.strip()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.minutes.model import Meeting
+from bot.minutes.paragraphs import MARKER as _MARKER
 from bot.minutes.rocdate import first_date
 from bot.minutes.textutil import NUM, fold, squeeze, squeeze_cjk, zh_int
 
@@ -16,13 +17,13 @@ _FIELDS = {
     "date": ("開會時間", "會議時間", "開會日期", "會議日期", "時間", "日期"),
     "location": ("開會地點", "會議地點", "地點"),
     "chair": ("主持人", "主席"),
-    "recorder": ("紀錄人員", "記錄人員", "紀錄人", "記錄人", "紀錄", "記錄"),
+    "recorder": ("紀錄人員", "記錄人員", "紀錄人", "記錄人", "紀錄整理", "紀錄", "記錄", "彙整"),
     "others": ("出(列)席單位及人員", "出(列)席人員", "出(列)席單位", "出(列)席者", "出(列)席", "出席人員",
                "出席者", "出席單位", "出席", "列席人員", "列席單位", "列席", "請假人員", "與會人員"),
 }
 _LABEL_WORDS = sorted(((w, f) for f, ws in _FIELDS.items() for w in ws), key=lambda p: len(p[0]), reverse=True)
 _LABEL = re.compile(
-    r"(?:^|(?<=\s\s)|(?<=\t)|(?<=、))(?P<label>"
+    r"(?:^|(?<=\s)|(?<=、))(?P<label>"
     + "|".join(r"\s*".join(re.escape(ch) for ch in word) for word, _ in _LABEL_WORDS)
     + r")\s*[:：]"
 )
@@ -38,6 +39,7 @@ def read_header(lines: list[str]) -> tuple[Meeting, list[str]]:
     """The meeting fields, and warnings about the ones that are there but unreadable."""
     title_lines: list[str] = []
     fields: dict[str, str] = {}
+    dates: list[str] = []
     for line in lines[:60]:
         folded = fold(line)
         rest = _SECTION.sub("", folded, count=1)
@@ -46,24 +48,44 @@ def read_header(lines: list[str]) -> tuple[Meeting, list[str]]:
         if found:
             for name, value in found.items():
                 fields.setdefault(name, value)
-        elif _SECTION.match(folded) or _CONTENT.match(rest) or (not fields and len(title_lines) >= 4):
+            dates += [found["date"]] if "date" in found else []
+        elif _SECTION.match(folded) or _CONTENT.match(rest) or (not fields and len(title_lines) >= 8):
             break
         elif not fields:
+            if _MARKER.match(folded.strip()):
+                break  # a bare list of conclusions: no title at all
             title_lines.append(line.strip())
-    meeting = Meeting(title=squeeze_cjk("".join(title_lines)) or None)
+    meeting = Meeting(title=squeeze_cjk("".join(_title(title_lines))) or None)
     meeting.body, meeting.number = body_of(meeting.title or ""), number_of(meeting.title or "")
     meeting.chair = squeeze_cjk(fields.get("chair", "")) or None
     meeting.recorder = squeeze_cjk(fields.get("recorder", "")) or None
     meeting.location = squeeze_cjk(fields.get("location", "")) or None
     warnings = []
-    if "date" in fields:
-        hit = first_date(fields["date"])
-        meeting.date = hit.value if hit else None
-        if meeting.date is None:
-            warnings.append(f"看不懂會議時間「{squeeze_cjk(fields['date'])}」，請確認會議日期。")
+    hits = [hit for hit in (first_date(d) for d in dates) if hit and hit.value]
+    in_title = first_date(meeting.title or "")
+    if hits:
+        meeting.date = hits[0].value
+    elif in_title and in_title.value:  # 縣務會議紀錄（中華民國一百十二年十二月五日）
+        meeting.date = in_title.value
+    elif "date" in fields:
+        warnings.append(f"看不懂會議時間「{squeeze_cjk(fields['date'])}」，請確認會議日期。")
     else:
         warnings.append("紀錄中找不到會議時間，請補上會議日期。")
     return meeting, warnings
+
+
+_NOISE = re.compile(r"[>＞|:：]|首頁|字級|列印|分享|瀏覽|回上一?頁|回首頁|點閱|發布|更新日期|facebook|line", re.IGNORECASE)
+_MINUTES_WORD = re.compile(r"紀錄|記錄|會議|會報|議事錄|逐字稿|會談|座談")
+
+
+def _title(lines: list[str]) -> list[str]:
+    """The title among what precedes the fields: web navigation dropped; the line that names the
+    minutes (…會議紀錄) and, when it continues one, the line before it (桃園市…委員會 / 107年第2次會議紀錄)."""
+    kept = [line for line in lines if not _NOISE.search(fold(line))]
+    named = next((i for i, line in enumerate(kept) if _MINUTES_WORD.search(squeeze(line))), None)
+    if named is None:
+        return kept[:4]
+    return kept[max(0, named - 1) : named + 1]
 
 
 def _fields(line: str, folded: str) -> dict[str, str]:
@@ -74,8 +96,10 @@ def _fields(line: str, folded: str) -> dict[str, str]:
         name = next(f for w, f in _LABEL_WORDS if w == word)
         end = following.start() if following else len(line)
         found.setdefault(name, line[m.end() : end].strip())
-    if matches and matches[0].start() > 0 and folded[: matches[0].start()].strip():
-        return {}  # 確認前次會議紀錄：確認。 — a label must open the line or follow wide spacing
+    if matches and matches[0].start() > 0 and folded[: matches[0].start()].strip() and not (
+        folded[matches[0].start() - 1].isspace() and len(folded[: matches[0].start()].strip()) <= 12
+    ):
+        return {}  # 確認前次會議紀錄：確認。 — a label opens the line or follows a space (第一場次　時間：)
     return found
 
 

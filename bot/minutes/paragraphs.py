@@ -20,9 +20,10 @@ _MARKERS = [
     ("hpar", r"\d{1,2}\s*\)"),
     ("circ", r"[①-⑳]\s*[、.]?"),
     ("gan", r"[甲乙丙丁戊己庚辛壬癸]\s*[、.]"),
-    ("bullet", r"[●•○◎■□◆◇▪►➢✓]"),
+    ("bullet", r"[●•○◎■□◆◇▪►➢✓・‧]"),
 ]
-_MARKER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _MARKERS))
+MARKER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _MARKERS))
+_MARKER = MARKER
 
 
 def _words(*words: str) -> str:

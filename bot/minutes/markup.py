@@ -1,0 +1,58 @@
+"""Minutes written for the web or in Markdown, or spaced out by OCR, brought back to plain lines.
+
+Markdown and web records carry front matter, `#` headings, `>` quotes, **bold** labels, `<br>` at
+the end of every line, `- ` bullets and `|---|` table rules; OCR and typesetting space characters
+apart (「第 1 6 次」, 「甲、報 告 事 項」). None of that is content: it is removed here so that the rest
+of the parser sees the layout it knows. Pipe tables stay tables (one row per line).
+"""
+
+from __future__ import annotations
+
+import re
+
+_FRONT_MATTER = re.compile(r"\A\s*---\s*\n.*?\n---\s*\n", re.DOTALL)
+_TAG = re.compile(r"<\s*br\s*/?\s*>|</?(?:p|div|span|b|strong|em|i|u|font|td|tr|th|table|tbody|thead|li|ul|ol)\b[^>]*>",
+                  re.IGNORECASE)
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
+_QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
+_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+_BULLET = re.compile(r"^(\s*)(?:[-*+]|・|‧|∙)\s+(?=\S)")
+_RULE = re.compile(r"^\s*(?:[-*_=]\s*){3,}$|^\s*:::+\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_ENTITY = {"&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"'}
+# One character, one space, one character …: letter-spaced or OCR-spaced text.
+_SPACED_RUN = re.compile(r"(?<!\S)\S+(?: \S+)+")
+
+
+def plain_lines(text: str) -> str:
+    """The text with Markdown / HTML markup and letter-spacing removed, line by line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _FRONT_MATTER.sub("", text, count=1)
+    for entity, char in _ENTITY.items():
+        text = text.replace(entity, char)
+    out = []
+    for line in text.split("\n"):
+        line = _TAG.sub("", line)
+        if _RULE.match(line) or _TABLE_RULE.match(line):
+            out.append("")
+            continue
+        line = _QUOTE.sub("", _HEADING.sub("", line))
+        line = _BULLET.sub(r"\1• ", _EMPHASIS.sub("", line))
+        out.append(despace(line))
+    return "\n".join(out)
+
+
+def despace(line: str) -> str:
+    """「1 1 2 年 度 第 1 6 次」 → 「112年度第16次」; wide gaps between columns are kept."""
+    if line.count(" ") < 2:
+        return line
+    return _SPACED_RUN.sub(_join, line)
+
+
+def _join(m: re.Match[str]) -> str:
+    tokens = m.group().split(" ")
+    if len(tokens) < 4 or any(len(t) > 1 for t in tokens[1:-1]):
+        return m.group()  # spaced out: single characters, save perhaps the first and the last
+    if all(t.isascii() and t.isalpha() for t in tokens[:3]):
+        return m.group()  # "a b c" in Latin text is words, not spacing
+    return "".join(tokens)

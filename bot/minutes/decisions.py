@@ -13,15 +13,17 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.minutes.cases import Head, case_refs, head_of, reviews_in
+from bot.minutes.evidence import TAKEN, Evidence, weigh
 from bot.minutes.model import Item, Review
 from bot.minutes.outline import Node
 from bot.minutes.rocdate import find_due
 from bot.minutes.roles import Owner, Owners, RoleFinder
+from bot.minutes.sweep import Sweep, context_of, passive_context
 from bot.minutes.tables import read_table
 from bot.minutes.textutil import squeeze_cjk
 from bot.minutes.warnings import Warnings
 
-_SKIPPED_SECTIONS = ("summary", "header", "closing", "explain")
+_SKIPPED_SECTIONS = ("header", "closing")
 _SENTENCE = re.compile(r"[^；;。]+")
 
 
@@ -36,6 +38,8 @@ class Scope:
     head: Head | None = None  # the earlier case this part of the minutes speaks of
     lead: tuple[Owner, ...] = ()  # who the lead-in addressed
     lead_due: str | None = None
+    context: str = "decision"  # outside a decision: topic, other, explain, … (evidence.py)
+    heading: str = ""  # the label or heading the passage stands under, for the reason
 
     @property
     def source(self) -> str:
@@ -49,10 +53,15 @@ class DecisionReader:
         self.meeting_date = meeting_date
         self.warnings = warnings
         self.items: list[Item] = []
+        self.candidates: list[Item] = []
         self.reviews: list[Review] = []
+        self.sweep = Sweep(self)
 
     def read(self, root: Node) -> None:
-        self._children(root.children, Scope())
+        self._children(root.children, Scope(context=context_of(root)))
+
+    def place(self, item: Item) -> None:
+        (self.items if item.confidence >= TAKEN else self.candidates).append(item)
 
     # ── structure ─────────────────────────────────────────────────────
 
@@ -64,25 +73,39 @@ class DecisionReader:
             self._node(node, scope)
 
     def _node(self, node: Node, scope: Scope) -> None:
+        passive = passive_context(node)
         if node.kind == "section":
             if node.section_kind in _SKIPPED_SECTIONS:
                 return
             name = _marker(node.marker) or squeeze_cjk(node.text)[:12]
             name = f"{scope.section}、{name}" if scope.section else name  # 二、(一) nested in 二、報告事項
-            scope = Scope(section=name, section_kind=node.section_kind, review=node.section_kind == "review")
+            scope = Scope(section=name, section_kind=node.section_kind, review=node.section_kind == "review",
+                          context=passive or context_of(node), heading=squeeze_cjk(node.text)[:12])
+            if passive:
+                self.sweep.subtree(node, scope)
+                return
             if node.section_kind == "decision":
                 self.items += self._decide(node.body, node.children, scope)
                 return
             if node.section_kind == "review" and node.body:  # 前次會議決議事項辦理情形：第1案解除列管。
                 self.items += self._decide(node.body, [], scope)
+            elif node.section_kind != "review":
+                self.sweep.consider(node.body or node.text, scope)
             self._children(node.children, scope)
         elif node.kind == "case":
             head = Head(node.number, node.title, 0) if scope.review and node.number else None
             self._children(node.children, replace(scope, case=node, review=scope.review or node.review, head=head))
         elif node.kind == "label" and node.label_kind == "decision":
-            self.items += self._decide(node.body, node.children, replace(scope, label=squeeze_cjk(node.label)))
+            label = squeeze_cjk(node.label)
+            self.items += self._decide(node.body, node.children, replace(scope, label=label, context="decision"))
+        elif passive:  # 說明：, 陳情理由：, 回應： …
+            self.sweep.subtree(node, replace(scope, context=passive, heading=squeeze_cjk(node.label)))
         elif node.kind == "point":  # （一）社會局： — a titled point holding its own 決定
             section = "、".join(filter(None, (scope.section, _marker(node.marker))))
+            point_scope = replace(scope, path=(*scope.path, _marker(node.marker)))
+            self.sweep.consider(node.text, point_scope)
+            if node.container:
+                scope = replace(scope, context=context_of(node), heading=squeeze_cjk(node.text)[:12])
             self._children(node.children, replace(scope, section=section))
 
     # ── decisions ─────────────────────────────────────────────────────
@@ -94,10 +117,10 @@ class DecisionReader:
         if rows:
             self._table(rows, scope)
         if not points:
-            return [self._item(lead, lead, scope)] if lead and self._actionable(lead) else []
+            return [self.item(lead, lead, scope)] if lead and self.actionable(lead) else []
         items = self._points(points, self._lead_scope(lead, scope))
-        if not items and self._actionable(lead):
-            items = [self._item(lead + "".join(_full_text(c) for c in points), lead, scope)]
+        if not items and self.actionable(lead):
+            items = [self.item(lead + "".join(_full_text(c) for c in points), lead, scope)]
         return items
 
     def _lead_scope(self, lead: str, scope: Scope) -> Scope:
@@ -126,27 +149,34 @@ class DecisionReader:
             if items:
                 return items
             text += "".join(_full_text(c) for c in subs)
-        return [self._item(text, part, scope)] if self._actionable(part) else []
+        return [self.item(text, part, scope)] if self.actionable(part) else []
 
-    def _actionable(self, part: str) -> bool:
+    def actionable(self, part: str) -> bool:
         if self.roles.has_request(part) or self.roles.requested(part):
             return True
         return find_due(part, self.meeting_date).value is not None
 
-    def _item(self, text: str, part: str, scope: Scope) -> Item:
+    def item(self, text: str, part: str, scope: Scope) -> Item:
         if scope.review and scope.head is None:  # 案號2繼續列管，請社會局…: the request's own case
             scope = replace(scope, head=self._sentence_case(part))
         owners, inferred = self._owners(part, scope)
         due = find_due(part, self.meeting_date)
-        if due.problem:
+        directive = self.roles.has_request(part) or bool(self.roles.requested(part))
+        confidence, reason = weigh(Evidence(
+            scope.context, scope.label or scope.heading, tuple(o.shown for o in owners), inferred, directive,
+            bool(due.value or scope.lead_due), part,
+        ))
+        if due.problem and confidence >= TAKEN:
             self.warnings.add(f"{due.problem}（{scope.source}）。")
         item = Item(
             text=text.strip(), agencies=[o.shown for o in owners], roles=[o.role for o in owners],
             case=scope.head.case if scope.head else None, agencies_inferred=inferred,
             due=due.value or (None if due.problem else scope.lead_due), source=scope.source,
             subject=scope.head.title if scope.head and scope.head.title else (scope.case.title if scope.case else None),
+            confidence=confidence, reason=reason,
         )
-        self.warnings.owners(item, owners, part.strip())
+        if confidence >= TAKEN:
+            self.warnings.owners(item, owners, part.strip())
         return item
 
     def _sentence_case(self, part: str) -> Head | None:
@@ -202,10 +232,10 @@ class DecisionReader:
                 row_scope = replace(row_scope, head=Head(row.case, row.subject, 0))
                 for hit in reviews_in(row.decision, head=row.case, in_review=True):
                     self._review(Review(hit.case, hit.decision, row.decision.strip(), row_scope.source))
-            if row.decision and self._actionable(row.decision):
-                self.items.append(self._item(row.decision, row.decision, row_scope))
+            if row.decision and self.actionable(row.decision):
+                self.place(self.item(row.decision, row.decision, row_scope))
             elif not scope.review and row.subject and row.lead:
-                self.items.append(self._todo(row.subject, row.lead, row.assist, row.due, row_scope))
+                self.place(self._todo(row.subject, row.lead, row.assist, row.due, row_scope))
 
     def _todo(self, subject: str, lead: str, assist: str, due: str, scope: Scope) -> Item:
         owners = Owners()
@@ -213,7 +243,7 @@ class DecisionReader:
             for owner in self.roles.mentioned(text).owners:
                 owners.add(replace(owner, role=role))
         # The due column (113年8月31日, 下次會議) is read as a deadline: "…前".
-        return self._item(subject, subject + (f"（{due}前）" if due else ""), replace(scope, lead=tuple(owners.owners)))
+        return self.item(subject, subject + (f"（{due}前）" if due else ""), replace(scope, lead=tuple(owners.owners)))
 
 
 def _full_text(node: Node) -> str:

@@ -35,7 +35,7 @@ def extract(text: str, *, directory: AgencyDirectory, body: str | None = None) -
     warnings.released_with_work(reader.reviews, reader.items)
     if not reader.items and not reader.reviews:
         warnings.no_decisions()
-    return Extraction(meeting, reader.reviews, reader.items, warnings.messages)
+    return Extraction(meeting, reader.reviews, reader.items, warnings.messages, reader.candidates)
 
 
 def find_government(meeting: Meeting, text: str, directory: AgencyDirectory) -> str | None:

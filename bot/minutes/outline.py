@@ -21,6 +21,7 @@ _REVIEW = re.compile(
 _KINDS = [
     ("closing", re.compile(r"^散會")),
     ("summary", re.compile(r"發言摘要|發言要點|發言紀要|發言單|座談|意見交流|與會人員發言|委員發言|書面意見")),
+    ("confirm", re.compile(r"^確認.{0,10}(?:紀錄|記錄)")),
     ("review", _REVIEW),
     ("decision", re.compile(r"結語|結論|裁示|提示|指示")),
     ("motion", re.compile(r"臨時動議|臨時提案")),

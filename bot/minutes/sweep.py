@@ -1,0 +1,67 @@
+"""Candidates outside the decision labels: every passage that asks someone to act is weighed.
+
+Minutes without 決定／決議 (a bureau's 主管會報, a bare list pasted from an e-mail, a council's 其他事項)
+write their decisions as plain points; minutes with labels also hold 說明, petitions, speeches and
+earlier records full of 請 that decide nothing. The reader hands every passage outside a decision to
+this sweep with the kind of text it stands in; `evidence.weigh` turns that into a confidence, so a
+point of a label-less section is proposed ticked and a 說明 is only shown, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from bot.minutes.outline import Node
+from bot.minutes.textutil import squeeze_cjk
+
+if TYPE_CHECKING:
+    from bot.minutes.decisions import DecisionReader, Scope
+
+# What a non-decision label's text is: a petition's own words, or an explanation / a reply.
+_PETITION = re.compile(r"陳情|建議|理由")
+_SPEECH = re.compile(r"致詞|致辭|致歡迎詞|開場|引言")
+_PASSIVE = {"summary": "summary", "explain": "explain", "confirm": "embedded"}
+
+
+def has_decision(node: Node) -> bool:
+    """Whether a decision label or section stands anywhere under the node."""
+    for child in node.children:
+        if (child.kind == "label" and child.label_kind == "decision") or child.section_kind == "decision":
+            return True
+        if has_decision(child):
+            return True
+    return False
+
+
+def context_of(node: Node) -> str:
+    """A part of the minutes without any decision label writes its decisions as points."""
+    if node.kind == "section" and _SPEECH.search(squeeze_cjk(node.text)[:12]):
+        return "speech"
+    return "other" if has_decision(node) else "topic"
+
+
+def passive_context(node: Node) -> str | None:
+    """The context of a part that never decides (說明, 發言摘要, 確認上次會議紀錄 …), or None."""
+    if node.kind == "section":
+        return _PASSIVE.get(node.section_kind)
+    if node.kind == "label" and node.label_kind != "decision":
+        return "petition" if _PETITION.search(node.label) else "explain"
+    return None
+
+
+class Sweep:
+    def __init__(self, reader: DecisionReader) -> None:
+        self.reader = reader
+
+    def consider(self, text: str, scope: Scope) -> None:
+        """One passage outside any decision: an item or a candidate when it asks someone to act."""
+        if text.strip() and self.reader.actionable(text):
+            self.reader.place(self.reader.item(text, text, scope))
+
+    def subtree(self, node: Node, scope: Scope) -> None:
+        """Everything under a part that never decides, each passage on its own, none ticked."""
+        if node.kind != "row":
+            self.consider(node.body if node.kind == "label" else node.text, scope)
+        for child in node.children:
+            self.subtree(child, scope)

@@ -161,17 +161,18 @@ def _looks_like_text(content: bytes) -> bool:
 
 def _utf16_order(content: bytes) -> str | None:
     """UTF-16 without a byte-order mark: the zero bytes of its ASCII (digits, spaces, line ends) sit
-    on one side of every pair."""
+    on one side of every pair, and the start decodes to text, not to control characters."""
     sample = content[:4096]
     zeros_even = sum(1 for b in sample[0::2] if b == 0)
     zeros_odd = sum(1 for b in sample[1::2] if b == 0)
-    if zeros_even + zeros_odd < max(2, len(sample) // 200):
+    if zeros_even + zeros_odd < max(4, len(sample) // 40):
         return None
-    if zeros_odd >= 9 * zeros_even:
-        return "utf-16-le"
-    if zeros_even >= 9 * zeros_odd:
-        return "utf-16-be"
-    return None
+    order = "utf-16-le" if zeros_odd >= 9 * zeros_even else "utf-16-be" if zeros_even >= 9 * zeros_odd else None
+    if order is None:
+        return None
+    start = sample[: len(sample) // 2 * 2].decode(order, errors="replace")
+    controls = sum(1 for ch in start if (ch < " " and ch not in "\t\r\n\f") or ch == "\ufffd")
+    return order if controls <= len(start) // 100 else None
 
 
 # The most frequent characters of written Chinese, and of minutes: a file really in Big5 or UTF-16

@@ -10,7 +10,9 @@ import pytest
 from odfdo import Document, List, Paragraph, Table
 
 from bot.minutes import MinutesReadError, extract, read_minutes
+from bot.minutes.reader import read_document
 from config.directory import AgencyDirectory
+from tests.minutes import bad_files
 from tests.minutes.support import image_pdf, text_pdf
 
 HEADER = [
@@ -119,7 +121,7 @@ def test_empty_file_is_refused_politely() -> None:
 
 def test_binary_file_is_refused_with_what_to_upload_instead() -> None:
     with pytest.raises(MinutesReadError, match=r"看不懂.*\.docx、\.odt"):
-        read_minutes("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)))
+        read_minutes("data.bin", b"\x07\x01\x00\x02" + bytes(range(256)))
 
 
 def test_scanned_pdf_asks_for_a_text_version() -> None:
@@ -145,7 +147,7 @@ def test_zip_that_is_not_a_document_is_refused() -> None:
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("readme.txt", "hello")
 
-    with pytest.raises(MinutesReadError, match="看不懂"):
+    with pytest.raises(MinutesReadError, match=r"是壓縮檔.*解壓縮後上傳"):
         read_minutes("archive.zip", out.getvalue())
 
 
@@ -161,3 +163,101 @@ def test_docx_without_decisions_gives_no_items_and_says_so(directory: AgencyDire
 
     assert result.items == [] and result.reviews == []
     assert any("沒有找到需要列管的決議事項" in w for w in result.warnings)
+
+
+# ---- files that are not minutes: what each is, what to send instead, never read as text -----
+
+@pytest.mark.parametrize("filename", ["列管表.xlsx", "列管表.txt", "紀錄.docx"])
+def test_an_excel_workbook_is_named_a_spreadsheet_whatever_its_name(filename: str) -> None:
+    with pytest.raises(MinutesReadError) as refused:
+        read_minutes(filename, bad_files.xlsx())
+
+    message = str(refused.value)
+    assert f"「{filename}」是試算表（Excel .xlsx）" in message and "試算表不會被當成文字讀取" in message
+    assert "Word（.docx）" in message and "請社會局" not in message
+
+
+def test_an_ods_spreadsheet_is_named_a_spreadsheet() -> None:
+    with pytest.raises(MinutesReadError, match=r"是試算表（ODF 試算表 \.ods）.*請改傳會議紀錄的 Word"):
+        read_minutes("列管表.ods", bad_files.ods())
+
+
+@pytest.mark.parametrize("filename", ["列管表.csv", "列管表.txt"])
+def test_csv_rows_are_a_spreadsheet_not_minutes_even_named_txt(filename: str) -> None:
+    with pytest.raises(MinutesReadError, match=r"是試算表（CSV）"):
+        read_minutes(filename, bad_files.csv())
+
+
+def test_an_old_excel_file_is_named_a_spreadsheet() -> None:
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500) + "Workbook".encode("utf-16-le") + bytes(100)
+    with pytest.raises(MinutesReadError, match=r"是試算表（舊版 Excel \.xls）"):
+        read_minutes("列管表.xls", ole)
+
+
+@pytest.mark.parametrize(("filename", "build", "what"), [
+    ("截圖.png", bad_files.png, "圖片（PNG）"),
+    ("紀錄.jpg", bad_files.jpeg, "圖片（JPEG）"),
+    ("IMG_0001.HEIC", bad_files.heic, "圖片（HEIC，iPhone 相片）"),
+    ("紀錄.txt", bad_files.png, "圖片（PNG）"),
+])
+def test_a_picture_is_named_and_ocr_suggested(filename: str, build: object, what: str) -> None:
+    assert callable(build)
+    with pytest.raises(MinutesReadError) as refused:
+        read_minutes(filename, build())
+
+    message = str(refused.value)
+    assert f"「{filename}」是{what}，無法讀出文字" in message and "文字辨識（OCR）" in message
+
+
+def test_a_pdf_without_a_text_layer_is_called_a_scan() -> None:
+    with pytest.raises(MinutesReadError, match=r"「掃描.pdf」是掃描影像，沒有可讀取的文字.*OCR"):
+        read_minutes("掃描.pdf", bad_files.blank_pdf())
+
+
+@pytest.mark.parametrize("content", [b"", b"   \r\n", b"\xef\xbb\xbf", b"\xff\xfe", "\n \n".encode("utf-16")])
+def test_an_empty_file_says_so_in_any_encoding(content: bytes) -> None:
+    with pytest.raises(MinutesReadError, match=r"「紀錄.txt」是空的檔案.*請改傳"):
+        read_minutes("紀錄.txt", content)
+
+
+def test_big5_text_is_read_and_the_user_told_utf8_is_better() -> None:
+    document = read_document("紀錄.txt", bad_files.MINUTES.encode("big5"))
+
+    assert document.text == bad_files.MINUTES
+    assert len(document.warnings) == 1
+    assert "Big5 編碼" in document.warnings[0] and "UTF-8" in document.warnings[0]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_text_with_or_without_a_byte_order_mark_is_read_with_a_warning(encoding: str) -> None:
+    document = read_document("紀錄.txt", bad_files.MINUTES.encode(encoding))
+
+    assert document.text == bad_files.MINUTES
+    assert "UTF-16 編碼" in document.warnings[0] and "UTF-8" in document.warnings[0]
+
+
+def test_utf8_text_needs_no_warning() -> None:
+    assert read_document("紀錄.txt", bad_files.MINUTES.encode("utf-8")).warnings == []
+    assert read_document("紀錄.txt", bad_files.MINUTES.encode("utf-8-sig")).warnings == []
+
+
+def test_big5_that_does_not_decode_cleanly_is_refused() -> None:
+    broken = bad_files.MINUTES.encode("big5")[:120] + b"\xf9\xfe\xff\x81\x7f" + bad_files.MINUTES.encode("big5")[120:]
+    with pytest.raises(MinutesReadError, match=r"文字編碼無法辨識.*UTF-8 純文字檔"):
+        read_minutes("紀錄.txt", broken)
+
+
+def test_text_in_another_chinese_encoding_is_not_passed_off_as_big5() -> None:
+    with pytest.raises(MinutesReadError, match=r"文字編碼無法辨識"):
+        read_minutes("纪录.txt", bad_files.MINUTES.encode("gb18030"))
+
+
+def test_utf16_with_a_broken_tail_is_refused() -> None:
+    content = bad_files.MINUTES.encode("utf-16") + b"\x00\xd8\x41"  # a lone surrogate, an odd byte
+    with pytest.raises(MinutesReadError, match=r"是 UTF-16 編碼的文字檔，但有些內容無法正確轉換"):
+        read_minutes("紀錄.txt", content)
+
+
+def test_minutes_with_tables_in_text_are_not_taken_for_csv() -> None:
+    text = bad_files.MINUTES + "\n" + "\n".join("\t".join(row) for row in bad_files.ROWS)
+    assert read_minutes("紀錄.txt", text.encode("utf-8")) == text

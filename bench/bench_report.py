@@ -19,13 +19,13 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.reports import FORMATS, render
-from bot.reports.model import KEEP, RELEASE, ReportData, ReportReply, ReportRow
+from bot.reports.model import KEEP, RELEASE, AgencyStatus, HistoryEntry, ReportData, ReportReply, ReportRow
 
 AIM_SECONDS = 1.0
 AIM_MB = 150.0
@@ -35,16 +35,33 @@ REPLY = "已於{m}月{d}日召開跨部會研商會議，就銜接流程、轉�
 
 
 def build(rows: int) -> ReportData:
-    """A report as large as a busy body's: 500 items, one to three agencies each, most answered."""
+    """A report as large as a busy body's: 500 items, one to three agencies each, most answered
+    (some twice, some asking for release), and the history of every reply."""
     items = []
+    entries = []
     for i in range(rows):
         agencies = AGENCIES[i % 7 : i % 7 + 1 + i % 3] or AGENCIES[:1]
         lead, assists = agencies[0], agencies[1:]
         answered = agencies[: i % 4]
         at = date(2026, 5, 1) + timedelta(days=i % 30)
-        replies = tuple(
-            ReportReply(a, REPLY.format(m=at.month, d=at.day), at, late=(i % 5 == 0)) for a in answered
+        statuses = tuple(
+            AgencyStatus(
+                a,
+                tuple(
+                    ReportReply(a, REPLY.format(m=at.month, d=at.day + n), at + timedelta(days=n), late=(i % 5 == 0))
+                    for n in range(1 + i % 2)
+                )
+                if a in answered
+                else (),
+                release_reason="已完成並函頒各縣市。" if a in answered and i % 6 == 1 else None,
+            )
+            for a in agencies
         )
+        entries += [
+            HistoryEntry(str(i + 1), r.agency, datetime(r.at.year, r.at.month, r.at.day, 10), "progress", r.text, "李先生")
+            for st in statuses
+            for r in st.replies
+        ]
         items.append(
             ReportRow(
                 case=str(i + 1),
@@ -53,9 +70,9 @@ def build(rows: int) -> ReportData:
                 origin=f"第{1 + i % 5}次會議",
                 leads=(lead,),
                 assists=assists,
-                replies=replies,
-                missing=tuple(a for a in agencies if a not in answered),
+                statuses=statuses,
                 proposal=(RELEASE, KEEP, "")[i % 3],
+                proposal_reason="已依決議完成。" if i % 3 == 0 else "",
                 due="下次會議" if i % 2 else "115/6/10",
             )
         )
@@ -65,6 +82,8 @@ def build(rows: int) -> ReportData:
         meeting_date=date(2026, 6, 10),
         cutoff=date(2026, 6, 3),
         rows=tuple(items),
+        meeting_time="上午9時30分",
+        history=tuple(entries),
     )
 
 

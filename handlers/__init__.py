@@ -6,11 +6,22 @@ from bot.router import Router
 
 
 def build_router() -> Router:
-    from handlers import agencies, binding, imports, items, meetings, quota, reminders, replies, reports
+    from handlers import (
+        agencies,
+        binding,
+        corrections,
+        imports,
+        items,
+        meetings,
+        quota,
+        reminders,
+        replies,
+        reports,
+    )
     from handlers.help import make_help
 
     router = Router()
-    for feature in (items, replies, binding, meetings, agencies, imports, reports, reminders, quota):
+    for feature in (items, replies, corrections, binding, meetings, agencies, imports, reports, reminders, quota):
         router.include(feature.router)
     router.include(make_help(router))
     return router

@@ -13,6 +13,7 @@ from handlers.common import find_item, split_case
 from storage.views import ItemView
 
 router = Router()
+MAX_REPLY = 2000  # characters: about half a page of the report's 辦理情形 column
 HASH_REPLY = re.compile(r"^[#＃]\s*(\S+?)(?:\s+|[:：]\s*)(.+)$", re.S)
 HASH_ONLY = re.compile(r"^[#＃]\s*\S+\s*$")
 # '/r 6 …', '回報 6 …', '建議解除 6 …' (with Telegram's @botname): what an edit keeps is the text after the case
@@ -46,16 +47,34 @@ def is_late(ctx: Context, item: ItemView) -> bool:
     return deadline is not None and ctx.today() > deadline
 
 
+def too_long(text: str) -> str:
+    return (f"這則回報有 {len(text):,} 字，超過一則 {MAX_REPLY:,} 字的上限，沒有記錄。"
+            "請精簡重點後再傳（詳細內容請以公文或附件提供），或分成幾則回報。")
+
+
+def check_length(text: str) -> None:
+    """A reply fills a report's cell: past MAX_REPLY characters it is refused, and nothing is stored."""
+    if len(text) > MAX_REPLY:
+        raise UserError(too_long(text))
+
+
 def record(msg: Incoming, ctx: Context, item: ItemView, text: str) -> list[Outgoing]:
     text = text.strip()
     if not text:
         raise UserError(f"請在案號後寫辦理情形，例如「#{item.label} 已於5/12召開研商會議」。")
+    check_length(text)
     agency = _agency_for(ctx, item)
+    on_behalf = ctx.actor.is_secretariat  # 代為登錄: the report and the history say so
     ctx.store.add_reply(item_id=item.id, agency=agency, text=text, author=msg.user_key, chat=msg.chat.key,
                         author_name=msg.user_name, message_id=msg.message_id, late=is_late(ctx, item),
-                        at=msg.at)
+                        at=msg.at, on_behalf=on_behalf)
+    if on_behalf:
+        by = f"，{msg.user_name}" if msg.user_name else ""
+        return [Outgoing(f"已代為登錄 #{item.label} {agency} 的辦理情形（{roc_short(ctx.today())}{by}），"
+                         "報告會註明「秘書處代為登錄」。", item_ids=[item.id])]
     who = f"，{agency} {msg.user_name}" if msg.user_name else f"，{agency}"
-    return [Outgoing(f"已記錄 #{item.label} 辦理情形（{roc_short(ctx.today())}{who}）。")]
+    # quoting this acknowledgement with 更正：… corrects the reply (handlers/corrections.py)
+    return [Outgoing(f"已記錄 #{item.label} 辦理情形（{roc_short(ctx.today())}{who}）。", item_ids=[item.id])]
 
 
 @router.fallback
@@ -82,6 +101,11 @@ async def quoted_reply(msg: Incoming, ctx: Context) -> list[Outgoing] | None:
     item_ids = ctx.store.items_of_message(chat=msg.chat.key, message_id=msg.reply_to)
     if not item_ids:
         return None
+    from handlers.corrections import correct_quoted
+
+    corrected = correct_quoted(msg, ctx, item_ids)
+    if corrected is not None:
+        return corrected
     items = [i for i in ctx.store.items(ids=item_ids) if ctx.actor.is_secretariat
              or (ctx.actor.agency and answering_as(ctx.directory, i, ctx.actor.agency))]
     if len(items) == 1:
@@ -114,10 +138,11 @@ async def ask_release(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
     item = find_item(ctx, ref, for_reply=True)
     if not reason:
         return [Outgoing(f"請寫明建議解除的理由，例如「建議解除 {item.label} 轉介流程已函頒各縣市」。")]
+    check_length(reason)
     agency = _agency_for(ctx, item)
     ctx.store.add_reply(item_id=item.id, agency=agency, text=reason, author=msg.user_key,
                         chat=msg.chat.key, author_name=msg.user_name, message_id=msg.message_id,
-                        kind="ask_release", at=msg.at)
+                        kind="ask_release", at=msg.at, on_behalf=ctx.actor.is_secretariat)
     answers = [Outgoing(f"已送秘書處：#{item.label} 建議解除列管。")]
     if ctx.store.flag(key="notify.ask_release", default=True):
         notice = f"{agency}建議解除 #{item.label}（{item.subject or item.text[:30]}）：{reason}"
@@ -128,10 +153,15 @@ async def ask_release(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
 
 async def edited(msg: Incoming, ctx: Context) -> list[Outgoing]:
     """An edited message edits the reply it carried; the earlier version stays in history."""
+    from handlers.corrections import correction_text
+
     if msg.message_id is None:
         return []
-    items = ctx.store.edit_replies(chat=msg.chat.key, message_id=msg.message_id,
-                                   text=reply_text(msg.text), author=msg.user_key)
+    text = correction_text(msg.text) or reply_text(msg.text)
+    if len(text) > MAX_REPLY:  # edits do not pass through the router: answer, do not raise
+        return [Outgoing(too_long(text))]
+    items = ctx.store.edit_replies(chat=msg.chat.key, message_id=msg.message_id, text=text,
+                                   author=msg.user_key)
     return [Outgoing(f"已更新 #{i.label} 的辦理情形。") for i in ctx.store.items(ids=items, status="all")]
 
 

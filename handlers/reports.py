@@ -1,63 +1,108 @@
-"""The next meeting's 「前次會議決議辦理情形」 report, from the items and their replies."""
+"""The 「前次會議決議辦理情形」 report: a meeting's snapshot of the items it reviews and their replies.
+
+`next` is the coming meeting's report: every open item (and each one the meeting already decided
+by hand), the replies since the last meeting, the secretariat's proposals. A past meeting N's
+report reads only what was written before that meeting, and the decision it took on each item.
+"""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
 from bot.context import Context
-from bot.dates import halfwidth, roc_short
+from bot.dates import halfwidth, roc_short, roc_time
 from bot.format import due_text
 from bot.messages import Document, Incoming, Outgoing
-from bot.reports import FORMATS, MIME, ReportData, ReportReply, ReportRow, render
+from bot.reports import FORMATS, MIME, ReportData, ReportRow, render
 from bot.reports import default_filename as report_filename
-from bot.reports.model import KEEP, RELEASE
+from bot.reports.model import KEEP, RELEASE, HistoryEntry
 from bot.router import SECRETARIAT, Router, UserError
 from bot.scope import who_answers
 from handlers.common import pick_body
+from handlers.deadlines import since_meeting
+from handlers.progress import Round, history, statuses
+from storage.models import SECRETARIAT as SECRETARIAT_AGENCY
 from storage.views import BodyView, ItemView
 
 router = Router()
 PROPOSAL = {"release": RELEASE, "keep": KEEP}
+DECIDED = {"released": "解除列管", "continued": "繼續列管", "renewed": "繼續列管", "other": "另案處理"}
 
 
-def report_row(ctx: Context, item: ItemView, bound: set[str]) -> ReportRow:
-    expected = who_answers(ctx.directory, item, bound)
-    replies = []
-    for agency in dict.fromkeys([*expected, *(r.agency for r in item.current_replies)]):
-        last = item.latest_reply(agency)
-        if last is not None and last.kind == "progress":
-            replies.append(ReportReply(agency=agency, text=last.text, at=last.at.astimezone(ctx.tz).date(),
-                                       late=last.late))
-    answered = {r.agency for r in replies}
+def report_row(ctx: Context, item: ItemView, bound: set[str], window: Round,
+               edited: dict[tuple[int, str], str], decided: str = "", *, proposals: bool = True) -> ReportRow:
+    proposal = PROPOSAL.get(item.proposal or "", "") if proposals else ""
     return ReportRow(
         case=item.label, subject=item.subject, decision=item.text,
         origin=f"第{item.meeting_number}次會議" if item.meeting_number else "",
-        leads=tuple(item.leads), assists=tuple(item.assists), replies=tuple(replies),
-        missing=tuple(a for a in expected if a not in answered),
-        proposal=PROPOSAL.get(item.proposal or "", ""), due=due_text(item))
+        leads=tuple(item.leads), assists=tuple(item.assists), proposal=proposal, due=due_text(item),
+        statuses=statuses(item, who_answers(ctx.directory, item, bound), window, ctx.tz, edited),
+        proposal_reason=(item.proposal_reason or "") if proposal else "", decided=DECIDED.get(decided, ""))
+
+
+def _start(ctx: Context, day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=ctx.tz)
+
+
+def _next_report(ctx: Context, body: BodyView) -> tuple[list[ItemView], dict[int, str], Round]:
+    """Open items, and those the coming meeting already decided (recorded by hand since the last one)."""
+    meetings = ctx.store.meetings(body_id=body.id)
+    since = since_meeting(ctx, body)
+    recorded = meetings[-1][3] if meetings else None
+    after = max((t for t in (since, recorded) if t is not None), default=None)
+    decided = ctx.store.decisions(body_id=body.id, meeting_id=None, after=after)
+    items = ctx.store.items(body_id=body.id)
+    known = {i.id for i in items}
+    extra = [i for i in decided if i not in known]
+    if extra:
+        items += ctx.store.items(ids=extra, status="all")
+    number = (body.last_meeting_number or 0) + 1 if body.last_meeting_number else None
+    return items, decided, Round(since=since, until=None, meeting=number)
+
+
+def _past_report(ctx: Context, body: BodyView, number: int) -> tuple[list[ItemView], dict[int, str], Round,
+                                                                     date | None]:
+    """Meeting `number`'s items, its decisions, and the replies written before it (since the one before)."""
+    meetings = ctx.store.meetings(body_id=body.id)
+    at = next(n for n, m in enumerate(meetings) if m[1] == number)
+    meeting_id, _, held, recorded = meetings[at]
+    previous = meetings[at - 1][2] if at > 0 else None
+    until = _start(ctx, held) if held else recorded
+    window = Round(since=_start(ctx, previous) if previous else None, until=until, meeting=number)
+    return (ctx.store.items_reviewed_at(meeting_id=meeting_id),
+            ctx.store.decisions(body_id=body.id, meeting_id=meeting_id), window, held)
 
 
 def build_report(ctx: Context, body: BodyView, meeting: str = "next") -> ReportData:
-    """`next`: everything open for the coming meeting; N: what meeting N decided on."""
+    """`next`: everything open for the coming meeting; N: what meeting N decided on, as it stood then."""
     numbers = [n for n, _ in ctx.store.meeting_numbers(body_id=body.id)]
     upcoming = (body.last_meeting_number or 0) + 1 if body.last_meeting_number else None
     meeting = halfwidth(meeting).strip().lstrip("第").rstrip("次")
+    when: str | None = None
     if meeting in ("next", "下次", "") or (meeting.isdigit() and int(meeting) == upcoming):
         if not numbers and not ctx.store.items(body_id=body.id):
             raise UserError(f"「{body.name}」還沒有任何會議或列管案，無法產生報告。請先匯入會議紀錄。")
-        items = ctx.store.items(body_id=body.id)
-        number, held, cutoff = upcoming, body.next_meeting, ctx.today()
+        items, decided, window = _next_report(ctx, body)
+        number, held, cutoff, proposals = upcoming, body.next_meeting, ctx.today(), True
+        when = roc_time(body.next_meeting_time) if body.next_meeting and body.next_meeting_time else None
     elif meeting.isdigit():
-        found = ctx.store.meeting_id(body_id=body.id, number=int(meeting))
-        if found is None:
+        if int(meeting) not in numbers:
             known = "、".join(f"第{n}次" for n in numbers if n) or "（尚無）"
             raise UserError(f"「{body.name}」沒有第{meeting}次會議。已有：{known}；下次會議請用 next。")
-        items = ctx.store.items_reviewed_at(meeting_id=found[0])
-        number, held = int(meeting), found[1]
-        cutoff = held or ctx.today()
+        items, decided, window, held = _past_report(ctx, body, int(meeting))
+        number, proposals = int(meeting), False
+        assert window.until is not None
+        cutoff = (window.until.astimezone(ctx.tz) - timedelta(microseconds=1)).date()
     else:
         raise UserError(f"看不懂會議「{meeting}」：請寫 next（下次會議）或會議的次數，例如 5。")
-    bound = {agency for _, agency in ctx.store.bindings()}
-    return ReportData(body=body.name, meeting_number=number, meeting_date=held, cutoff=cutoff,
-                      rows=tuple(report_row(ctx, i, bound) for i in items))
+    bound = {agency for _, agency in ctx.store.bindings() if agency != SECRETARIAT_AGENCY}
+    edited = ctx.store.progress_texts(item_ids=[i.id for i in items], meeting=window.meeting)
+    rows = tuple(report_row(ctx, i, bound, window, edited, decided.get(i.id, ""), proposals=proposals)
+                 for i in items)
+    entries: list[HistoryEntry] = sorted((e for i in items for e in history(i, window.until)),
+                                         key=lambda e: e.at)
+    return ReportData(body=body.name, meeting_number=number, meeting_date=held, cutoff=cutoff, rows=rows,
+                      meeting_time=when, history=tuple(entries))
 
 
 def summary_text(data: ReportData) -> str:

@@ -35,7 +35,8 @@ _counted = BODY_T.alias("counted")
 # an item row with its body, meeting number, one of its agencies, and how many bodies there are (labels)
 ITEM_ROWS = (core_select(ITEM_T.c.id, ITEM_T.c.body_id, ITEM_T.c.case, ITEM_T.c.subject, ITEM_T.c.text,
                          ITEM_T.c.status, ITEM_T.c.due_next_meeting, ITEM_T.c.due_date, ITEM_T.c.warning,
-                         ITEM_T.c.proposal, ITEM_T.c.proposal_reason, BODY_T.c.name, BODY_T.c.code,
+                         ITEM_T.c.proposal, ITEM_T.c.proposal_reason, ITEM_T.c.source, BODY_T.c.name,
+                         BODY_T.c.code,
                          MEETING_T.c.number,
                          core_select(func.count()).select_from(_counted).scalar_subquery().label("bodies"),
                          LINK_T.c.agency, LINK_T.c.role, LINK_T.c.position)
@@ -48,7 +49,8 @@ CASE_ITEMS = ITEM_ROWS.where(ITEM_T.c.case == bindparam("case"))
 CODE_CASE_ITEMS = CASE_ITEMS.where(BODY_T.c.code == bindparam("code"))
 ITEM_REPLIES = (core_select(REPLY_T.c.id, REPLY_T.c.item_id, REPLY_T.c.agency, REPLY_T.c.kind, REPLY_T.c.text,
                             REPLY_T.c.author, REPLY_T.c.author_name, REPLY_T.c.at, REPLY_T.c.late,
-                            REPLY_T.c.withdrawn, REPLY_T.c.superseded_by)
+                            REPLY_T.c.withdrawn, REPLY_T.c.superseded_by, REPLY_T.c.on_behalf,
+                            REPLY_T.c.corrects, REPLY_T.c.chat)
                 .where(REPLY_T.c.item_id.in_(bindparam("ids", expanding=True)))
                 .order_by(REPLY_T.c.at, REPLY_T.c.id))
 
@@ -79,7 +81,8 @@ def item_views(conn: Connection, query: Select[Any], params: dict[str, Any] | No
             said[r.item_id].append(ReplyView(
                 id=r.id, agency=r.agency, kind=r.kind, text=r.text, author=r.author,
                 author_name=r.author_name, at=r.at, late=r.late, withdrawn=r.withdrawn,
-                superseded=r.superseded_by is not None))
+                superseded=r.superseded_by is not None, on_behalf=r.on_behalf, corrects=r.corrects,
+                chat=r.chat))
     views = []
     for item_id, row in firsts.items():
         ordered = sorted(links[item_id], key=lambda link: (link[0], link[1]))
@@ -89,5 +92,5 @@ def item_views(conn: Connection, query: Select[Any], params: dict[str, Any] | No
             text=row.text, status=row.status, due_next_meeting=row.due_next_meeting,
             due_date=row.due_date, agencies=tuple((agency, role) for _, _, agency, role in ordered),
             meeting_number=row.number, warning=row.warning, proposal=row.proposal,
-            proposal_reason=row.proposal_reason, replies=tuple(said[item_id])))
+            proposal_reason=row.proposal_reason, replies=tuple(said[item_id]), source=row.source))
     return views

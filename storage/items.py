@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -296,6 +296,31 @@ class MeetingLookup(ItemsMixin):
         with self.session() as s:
             found = s.exec(select(Meeting).where(Meeting.body_id == body_id, Meeting.number == number)).first()
             return (found.id, found.held_on) if found and found.id is not None else None
+
+    def meetings(self, *, body_id: int) -> list[tuple[int, int | None, date | None, datetime]]:
+        """(id, number, held on, recorded at) of a body's meetings, in the order they were held."""
+        with self.session() as s:
+            rows = sorted(s.exec(select(Meeting).where(Meeting.body_id == body_id)),
+                          key=lambda m: (m.held_on is None, m.held_on or date.min, m.id or 0))
+            return [(m.id, m.number, m.held_on, m.created_at) for m in rows if m.id is not None]
+
+    def decisions(self, *, body_id: int, meeting_id: int | None,
+                  after: datetime | None = None) -> dict[int, str]:
+        """Item id → what a meeting decided (released, continued, renewed, other).
+
+        With `meeting_id` None: the decisions the secretariat recorded by hand (解除列管 8) after `after`.
+        """
+        with self.session() as s:
+            query = (select(Review.item_id, Review.decision).join(Item, col(Item.id) == Review.item_id)
+                     .where(Item.body_id == body_id, Review.decision != "created")
+                     .order_by(col(Review.at), col(Review.id)))
+            if meeting_id is None:
+                query = query.where(col(Review.meeting_id).is_(None))
+                if after is not None:
+                    query = query.where(Review.at > after)
+            else:
+                query = query.where(Review.meeting_id == meeting_id)
+            return dict(s.exec(query).all())
 
     def items_reviewed_at(self, *, meeting_id: int) -> list[ItemView]:
         """The items a meeting decided on (released, continued, renewed, other)."""

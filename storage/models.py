@@ -120,6 +120,26 @@ class Reply(SQLModel, table=True):
     late: bool = False
     superseded_by: int | None = None
     withdrawn: bool = False
+    on_behalf: bool = False  # 代為登錄: the secretariat entered it for the agency
+    corrects: int | None = None  # the reply this one replaces (更正, or an edited message)
+
+
+class ProgressText(SQLModel, table=True):
+    """The 辦理情形 the secretariat set for an agency on an item, for one meeting's report (秘書處修改).
+
+    Rows are only added: the newest for (item, agency, meeting) wins; `text` None returns to the
+    text composed from the agency's replies.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    agency: str = Field(max_length=100)
+    meeting: int | None = None  # the number of the meeting whose report prints it
+    text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    author: str = Field(max_length=200)
+    author_name: str | None = Field(default=None, max_length=200)
+    chat: str | None = Field(default=None, max_length=200)
+    at: datetime = moment()
 
 
 class AgencyEntry(SQLModel, table=True):

@@ -20,6 +20,18 @@ class ReplyView:
     late: bool
     withdrawn: bool
     superseded: bool
+    on_behalf: bool = False  # 代為登錄: entered by the secretariat for the agency
+    corrects: int | None = None  # the reply this one replaces (更正 or an edited message)
+    chat: str = ""
+
+    @property
+    def contract_kind(self) -> str:
+        """progress | release_request | correction | on_behalf, as `items --json` and the history say."""
+        if self.kind == "ask_release":
+            return "release_request"
+        if self.on_behalf:
+            return "on_behalf"
+        return "correction" if self.corrects is not None else "progress"
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,7 @@ class ItemView:
     proposal: str | None
     proposal_reason: str | None
     replies: tuple[ReplyView, ...] = field(default=())
+    source: str | None = None  # where the item came from (the minutes' section, or 新增)
 
     @property
     def is_open(self) -> bool:

@@ -2,6 +2,10 @@
 
 A cell is a tuple of lines; a line is a tuple of spans; a span is text with an optional mark
 (未回報 in red, 逾期回報 emphasised). Renderers only decide how a line and a mark look.
+
+The 辦理情形 cell is composed per agency: its replies of the round, oldest first, each dated
+(or the text the secretariat set, 秘書處修改), then its 建議解除列管 and reason; an agency with
+none of these is 未回報.
 """
 
 from __future__ import annotations
@@ -12,19 +16,22 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.dates import roc, roc_short
-from bot.reports.model import ReportData, ReportReply, ReportRow
+from bot.reports.model import AgencyStatus, ReportData, ReportReply, ReportRow
 
 Mark = Literal["", "missing", "late"]
 
-HEADERS = ("案號", "案由及決議（定）事項", "主辦／協辦機關", "辦理情形", "列管建議", "會議決定")
+HEADERS = ("案號", "案由及決議（定）事項", "主辦／協辦機關", "期限", "辦理情形", "列管建議", "會議決定")
 # The page: A4 landscape, 2 cm at the sides, 1.5 cm above and below (the footer sits in the bottom one).
 PAGE_MM = (297, 210)
 SIDE_MARGIN_MM = 20
 END_MARGIN_MM = 15
 # Column widths in millimetres: together they fill the width between the side margins (257 mm).
-WIDTHS_MM = (14, 70, 40, 79, 28, 26)
+WIDTHS_MM = (12, 66, 34, 22, 73, 26, 24)
 NOT_REPLIED = "未回報"
 LATE = "逾期回報"
+ON_BEHALF = "秘書處代為登錄"
+EDITED = "秘書處修改"
+ASK_RELEASE = "建議解除列管"
 NOTHING = "無列管事項。"
 
 # XML 1.0 refuses most control characters; a reply pasted from another program may carry them.
@@ -42,7 +49,9 @@ Cell = tuple[Line, ...]
 
 
 def subtitle(data: ReportData) -> str:
-    return f"前次會議決議辦理情形（資料截至 {roc(data.cutoff)}）"
+    """前次會議決議辦理情形（會議日期 115年12月14日上午9時30分；資料截至 115年12月7日）"""
+    held = f"會議日期 {roc(data.meeting_date)}{data.meeting_time or ''}；" if data.meeting_date else ""
+    return f"前次會議決議辦理情形（{held}資料截至 {roc(data.cutoff)}）"
 
 
 def clean(text: str) -> str:
@@ -83,44 +92,77 @@ def agencies_cell(row: ReportRow) -> Cell:
         lines.append("主辦：" + "、".join(clean(a) for a in row.leads))
     if row.assists:
         lines.append("協辦：" + "、".join(clean(a) for a in row.assists))
-    if row.due.strip():
-        lines.append("期限：" + clean(row.due).strip())
     return tuple(_plain_lines(lines))
 
 
+def due_cell(row: ReportRow) -> Cell:
+    """下次會議, 115/6/10, or nothing when the item has no due date."""
+    due = clean(row.due).strip()
+    return tuple(_plain_lines([due] if due else []))
+
+
 def _reply_lines(reply: ReportReply) -> list[Line]:
-    """教育部（115/5/18）：text, or 勞動部（115/5/25，逾期回報）：text; later lines of the text follow."""
+    """教育部（115/5/18）：text, 勞動部（115/5/25，逾期回報）：text, or …（115/5/25，秘書處代為登錄）：text;
+    later lines of the text follow."""
     head = f"{clean(reply.agency)}（{roc_short(reply.at)}"
+    tail = f"，{ON_BEHALF}）：" if reply.on_behalf else "）："
     text = text_lines(reply.text) or [""]
     first: Line = (
-        (Span(head + "，"), Span(LATE, "late"), Span("）：" + text[0]))
+        (Span(head + "，"), Span(LATE, "late"), Span(tail + text[0]))
         if reply.late
-        else (Span(f"{head}）：{text[0]}"),)
+        else (Span(head + tail + text[0]),)
     )
     return [first, *_plain_lines(text[1:])]
 
 
-def progress_cell(row: ReportRow) -> Cell:
-    """Every reply, then each agency still silent (勞動部：未回報); nothing at all is just 未回報."""
-    if not row.replies:
-        return ((Span(NOT_REPLIED, "missing"),),)
+def _headed(head: str, text: str) -> list[Line]:
+    lines = text_lines(text)
+    if not lines:
+        return [(Span(head),)]
+    return [(Span(f"{head}：{lines[0]}"),), *_plain_lines(lines[1:])]
+
+
+def status_lines(status: AgencyStatus) -> list[Line]:
+    """One agency's 辦理情形: its replies (or the secretariat's text), its 建議解除列管, or 未回報."""
+    agency = clean(status.agency)
     lines: list[Line] = []
-    for reply in row.replies:
-        lines.extend(_reply_lines(reply))
-    for agency in row.missing:
-        lines.append((Span(f"{clean(agency)}："), Span(NOT_REPLIED, "missing")))
-    return tuple(lines)
+    if status.edited is not None:
+        lines += _headed(f"{agency}（{EDITED}）", status.edited)
+    else:
+        for reply in status.replies:
+            lines += _reply_lines(reply)
+    if status.release_reason is not None:
+        lines += _headed(f"{agency}{ASK_RELEASE}", status.release_reason)
+    return lines or [(Span(f"{agency}："), Span(NOT_REPLIED, "missing"))]
+
+
+def progress_cell(row: ReportRow) -> Cell:
+    """Each agency's 辦理情形 in turn (勞動部：未回報 for one still silent); nobody at all is just 未回報."""
+    if not row.answered:
+        return ((Span(NOT_REPLIED, "missing"),),)
+    return tuple(line for status in row.statuses for line in status_lines(status))
+
+
+def proposal_cell(row: ReportRow) -> Cell:
+    """擬解除列管 or 擬繼續列管, then the secretariat's reason."""
+    if not row.proposal:
+        return ()
+    reason = text_lines(row.proposal_reason)
+    if reason:
+        reason[0] = "理由：" + reason[0]
+    return tuple(_plain_lines([clean(row.proposal), *reason]))
 
 
 def row_cells(row: ReportRow) -> tuple[Cell, ...]:
-    """The six cells of a row, in the order of HEADERS; 會議決定 stays empty for the meeting."""
+    """The cells of a row, in the order of HEADERS; 會議決定 is empty until the meeting has decided."""
     return (
         tuple(_plain_lines([clean(row.case).strip()])),
         subject_cell(row),
         agencies_cell(row),
+        due_cell(row),
         progress_cell(row),
-        tuple(_plain_lines([clean(row.proposal)] if row.proposal else [])),
-        (),
+        proposal_cell(row),
+        tuple(_plain_lines(text_lines(row.decided))),
     )
 
 

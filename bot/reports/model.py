@@ -14,7 +14,7 @@ KEEP = "擬繼續列管"
 
 @dataclass(frozen=True)
 class ReportReply:
-    """An agency's latest 辦理情形 for one item; `late` when it came after the deadline (逾期回報)."""
+    """One 辦理情形 reply of an agency on one item; `late` when it came after the deadline (逾期回報)."""
 
     agency: str
     text: str
@@ -32,6 +32,11 @@ class AgencyStatus:
     edited: str | None = None  # text the secretariat set: printed instead of the replies (秘書處修改)
     release_reason: str | None = None  # 建議解除列管 and its reason ("" when none given); None: not asked
     files: tuple[str, ...] = ()  # 佐證 file names attached to its replies
+
+    @property
+    def answered(self) -> bool:
+        """Reported, asked for release, or given a text by the secretariat: not 未回報."""
+        return bool(self.replies) or self.edited is not None or self.release_reason is not None
 
 
 @dataclass(frozen=True)
@@ -56,13 +61,26 @@ class ReportRow:
     origin: str  # the meeting it came from, e.g. "第4次會議"
     leads: tuple[str, ...]
     assists: tuple[str, ...]
-    replies: tuple[ReportReply, ...]  # each agency's latest reply
-    missing: tuple[str, ...]  # agencies of this item that have not replied
-    proposal: str  # RELEASE | KEEP | ""
+    proposal: str = ""  # RELEASE | KEEP | ""
     due: str = ""  # display text, e.g. "下次會議" or "115/6/10"
     statuses: tuple[AgencyStatus, ...] = ()  # per agency, in the item's agency order
     proposal_reason: str = ""  # the secretariat's reason for its 擬辦, printed in 列管建議
-    decided: str = ""  # 會議決定: what the meeting decided (a past meeting's report), else ""
+    decided: str = ""  # 會議決定: what the meeting decided (解除列管, 繼續列管 …), else ""
+
+    @property
+    def replies(self) -> tuple[ReportReply, ...]:
+        """Every agency's composed replies, in the order of `statuses`."""
+        return tuple(reply for status in self.statuses for reply in status.replies)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The agencies of this row that have not answered (未回報)."""
+        return tuple(s.agency for s in self.statuses if not s.answered)
+
+    @property
+    def answered(self) -> bool:
+        """Some agency answered; a row with no answer at all counts in the summary's 未回報."""
+        return any(s.answered for s in self.statuses)
 
 
 @dataclass(frozen=True)
@@ -92,7 +110,7 @@ class ReportData:
             release=release,
             keep=keep,
             undecided=len(self.rows) - release - keep,
-            unanswered=sum(1 for r in self.rows if not r.replies),
+            unanswered=sum(1 for r in self.rows if not r.answered),
         )
 
     def title(self) -> str:

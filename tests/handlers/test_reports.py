@@ -94,7 +94,7 @@ def test_a_body_without_meetings_or_items_gets_a_clear_message(secretariat: Chat
 
 
 def test_unknown_format_and_meeting_are_refused(tracked: Chat) -> None:
-    assert "不支援的格式「pdf」" in tracked.run("報告 pdf")
+    assert "不支援的格式「rtf」" in tracked.run("報告 rtf")
     assert "沒有第7次會議" in tracked.run("報告 7")
 
 

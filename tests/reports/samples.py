@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from bot.reports.model import KEEP, RELEASE, ReportData, ReportReply, ReportRow
+from bot.reports.model import KEEP, RELEASE, AgencyStatus, ReportData, ReportReply, ReportRow
 
 BODY = "強化社會安全網中央跨部會平台"
 
@@ -16,8 +16,7 @@ UNANSWERED = ReportRow(
     origin="第4次會議",
     leads=("衛生福利部",),
     assists=(),
-    replies=(),
-    missing=("衛生福利部",),
+    statuses=(AgencyStatus("衛生福利部"),),
     proposal="",
     due="下次會議",
 )
@@ -29,13 +28,15 @@ PARTLY_ANSWERED = ReportRow(
     origin="第4次會議",
     leads=("教育部",),
     assists=("勞動部", "衛生福利部"),
-    replies=(
-        ReportReply(
+    statuses=(
+        AgencyStatus("教育部", (ReportReply(
             "教育部", "已於5/12召開跨部會研商會議，銜接流程草案如附，6月底前函頒。", date(2026, 5, 18), False
-        ),
-        ReportReply("衛生福利部", "配合教育部辦理。\n另已函請各縣市提供名冊。", date(2026, 5, 25), True),
+        ),)),
+        AgencyStatus("勞動部"),
+        AgencyStatus("衛生福利部", (
+            ReportReply("衛生福利部", "配合教育部辦理。\n另已函請各縣市提供名冊。", date(2026, 5, 25), True),
+        )),
     ),
-    missing=("勞動部",),
     proposal=KEEP,
     due="115/6/10",
 )
@@ -47,9 +48,9 @@ ANSWERED_WITHOUT_SUBJECT = ReportRow(
     origin="第4次會議",
     leads=("教育部",),
     assists=(),
-    replies=(ReportReply("教育部", "轉介流程與指標已函頒各縣市。", date(2026, 5, 20), False),),
-    missing=(),
+    statuses=(AgencyStatus("教育部", (ReportReply("教育部", "轉介流程與指標已函頒各縣市。", date(2026, 5, 20), False),)),),
     proposal=RELEASE,
+    proposal_reason="教育部115/5/20函頒轉介流程。",
 )
 
 HOSTILE = ReportRow(
@@ -59,8 +60,7 @@ HOSTILE = ReportRow(
     origin="第5次會議",
     leads=("內政部",),
     assists=(),
-    replies=(ReportReply("內政部", "<b>已完成</b> 修法草案\x0b預告。", date(2026, 5, 29), False),),
-    missing=(),
+    statuses=(AgencyStatus("內政部", (ReportReply("內政部", "<b>已完成</b> 修法草案\x0b預告。", date(2026, 5, 29), False),)),),
     proposal="",
 )
 
@@ -71,8 +71,7 @@ KEPT_UNANSWERED = ReportRow(
     origin="第5次會議",
     leads=("衛生福利部",),
     assists=("法務部",),
-    replies=(),
-    missing=("衛生福利部", "法務部"),
+    statuses=(AgencyStatus("衛生福利部"), AgencyStatus("法務部")),
     proposal=KEEP,
 )
 

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
 from bot.context import Context, Role
-from bot.dates import DateError, halfwidth
+from bot.dates import DateError, halfwidth_map
 from bot.messages import Incoming, Outgoing
 from storage.base import StoreError
 
@@ -65,23 +65,30 @@ class Router:
         self.fallbacks.extend(other.fallbacks)
 
     def find(self, text: str) -> tuple[Command, str] | None:
-        """The command a message starts with, and the rest of it (the arguments)."""
-        raw = halfwidth(text).strip()
-        slash = raw.startswith("/")
-        body = raw.lstrip("/")
-        first, rest = [*re.split(r"\s+", body, maxsplit=1), ""][:2]
-        first = first.split("@", 1)[0] if slash else first
+        """The command a message starts with, and the rest of it (the arguments) as the user typed it.
+
+        The command word is found in the half-width text (／案１ is 案 1); the arguments keep the
+        user's own characters (，（）…), as they may be stored.
+        """
+        norm, where = halfwidth_map(text)
+        lead = re.match(r"\s*(/*)", norm)
+        assert lead is not None
+        slash, at = bool(lead.group(1)), lead.end()
+        body = norm[at:]
+        word = re.match(r"(\S*)\s*", body)
+        assert word is not None
+        first = word.group(1).split("@", 1)[0] if slash else word.group(1)
         best: tuple[Command, str] | None = None
         for command in self.commands:
             for name in command.names:
                 if first.lower() == name.lower():
-                    return command, rest.strip()
+                    return command, _typed(text, where, at + word.end())
                 # Chinese words may be typed without a space before a number or a code
                 # (案12, 綁定K7Q-42M, 擬解除8), never before more Chinese: 案子明天處理 is talk
                 glued = (_is_cjk(name) and body.startswith(name) and len(body) > len(name)
                          and re.match(r"[#0-9A-Za-z]", body[len(name)]))
                 if glued and (best is None or len(name) > len(best[0].names[0])):
-                    best = command, body[len(name):].strip()
+                    best = command, _typed(text, where, at + len(name))
         return best
 
     async def dispatch(self, msg: Incoming, ctx: Context) -> list[Outgoing]:
@@ -119,6 +126,11 @@ class Router:
                 zh, *aliases = command.names
                 alias = f"（/{aliases[0]}）" if aliases else ""
                 yield f"・{zh}{alias}：{command.summary}"
+
+
+def _typed(text: str, where: list[int], position: int) -> str:
+    """The user's own text from what became `position` of the half-width text, trimmed."""
+    return text[where[position]:].strip() if position < len(where) else ""
 
 
 def _is_cjk(word: str) -> bool:

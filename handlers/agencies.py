@@ -7,6 +7,7 @@ import re
 from bot.context import Context
 from bot.messages import Incoming, Outgoing
 from bot.router import SECRETARIAT, Router, UserError
+from handlers.common import first_word
 
 router = Router()
 USAGE = ("用法：「機關 新增 名稱 [上級機關]」、「機關 別名 名稱 簡稱…」、「機關 列表 [關鍵字]」、「機關 查 簡稱」。")
@@ -14,7 +15,7 @@ USAGE = ("用法：「機關 新增 名稱 [上級機關]」、「機關 別名 
 
 @router.command("機關", "agency", roles=SECRETARIAT, summary="機關名錄：機關 新增 名稱 [上級]｜機關 別名 名稱 簡稱｜機關 列表")
 async def agency(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
-    action, _, rest = args.strip().partition(" ")
+    action, rest = first_word(args)
     words = [w for w in re.split(r"[\s、，,]+", rest.strip()) if w]
     if action in ("新增", "add") and words:
         return _add(msg, ctx, words)

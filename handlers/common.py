@@ -5,28 +5,43 @@ from __future__ import annotations
 import re
 
 from bot.context import Context
-from bot.dates import halfwidth
+from bot.dates import halfwidth, original_from
 from bot.format import cases
 from bot.router import UserError
 from bot.scope import agency_scope, answering_as
 from storage.views import BodyView, ItemView
 
-CASE_TOKEN = re.compile(r"^#?\s*([^\s\d#]{0,10}?-?\d+(?:-\d+)*)(?:\s+|$)")
+# How people write a case: 12, #12, ＃１２, 第12案, 強化12 (a body's code first); then a space, 、 ， : or
+# nothing before Chinese text (#6、已召開…, 第6案 已函頒…, #6已召開…). Used by '#N …' replies too.
+CASE = r"(?:(?P<nth>第)\s*(?=\d))?(?P<case>[^\s\d#＃]{0,10}?-?\d+(?:-\d+)*)(?(nth)\s*案?)"
+CASE_END = r"(?:\s*[、，,:：.．;；]\s*|\s+|(?=[\u3400-\u9fff（(「『])|$)"
+CASE_TOKEN = re.compile(rf"^[#＃]?\s*{CASE}{CASE_END}")
+EXAMPLE = "例如「案 12」或「#12」"
 
 
 def split_case(args: str) -> tuple[str, str]:
-    """'12 理由…' → ('12', '理由…'); UserError when no case number leads."""
+    """'12 理由…', '第12案 理由…', '#12、理由…' → ('12', '理由…'), the rest as the user typed it.
+
+    UserError when no case number leads; the hint shows a good example, not the user's text.
+    """
     args = args.strip()
     m = CASE_TOKEN.match(halfwidth(args))
     if not m:
-        raise UserError("請在指令後寫案號，例如「案 12」。")
-    return m.group(1), args[m.end():].strip()
+        raise UserError(f"請在指令後寫案號，{EXAMPLE}。")
+    return m.group("case"), original_from(args, m.end()).strip()
+
+
+def first_word(args: str) -> tuple[str, str]:
+    """'新增 名稱…' → ('新增', '名稱…'): split at the first space of any width, the rest as typed."""
+    parts = args.strip().split(maxsplit=1)
+    return (parts[0], parts[1].strip()) if len(parts) == 2 else (args.strip(), "")
 
 
 def pick_body(ctx: Context, args: str) -> tuple[BodyView, str]:
     """The body named by the first word of `args` (its code or name), or the only body there is."""
     bodies = ctx.store.bodies()
-    first, _, rest = args.strip().partition(" ")
+    first, rest = first_word(args)
+    first = halfwidth(first)
     for body in bodies:
         if first and first in (body.code, body.name):
             return body, rest.strip()

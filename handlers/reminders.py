@@ -13,7 +13,7 @@ from bot.format import cases
 from bot.messages import Incoming, Outgoing
 from bot.router import SECRETARIAT, Router, UserError
 from bot.scope import agency_scope, chat_agency_for
-from handlers.common import pick_body
+from handlers.common import first_word, pick_body
 from handlers.deadlines import calendar, reply_deadline
 from handlers.digest import DEFAULT_TIME, TIME_SETTING
 from handlers.digest import FLAG as DIGEST_FLAG
@@ -140,8 +140,8 @@ async def day_off(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
                          + "\n新增：「停班 115/9/3 颱風」；取消：「停班 取消 115/9/3」。")]
     cancel = text.startswith(("取消", "cancel"))
     if cancel:
-        text = text.split(maxsplit=1)[1] if " " in text else ""
-    when, _, reason = text.partition(" ")
+        text = first_word(text)[1]
+    when, reason = first_word(text)
     day = parse_date(when, today=ctx.today())
     before = {b.id: reply_deadline(ctx, b) for b in ctx.store.bodies()}
     if cancel:

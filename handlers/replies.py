@@ -9,22 +9,24 @@ from bot.dates import roc_short
 from bot.messages import Button, ChatRef, Incoming, Outgoing
 from bot.router import MEMBERS, Router, UserError
 from bot.scope import answering_as
-from handlers.common import find_item, split_case
+from handlers.common import CASE, CASE_END, find_item, split_case
 from storage.views import ItemView
 
 router = Router()
 MAX_REPLY = 2000  # characters: about half a page of the report's 辦理情形 column
-HASH_REPLY = re.compile(r"^[#＃]\s*(\S+?)(?:\s+|[:：]\s*)(.+)$", re.S)
-HASH_ONLY = re.compile(r"^[#＃]\s*\S+\s*$")
+# '#6 …', '#６、…', '#6,…', '#6已…', '第6案 …' (never a bare 第6…: 第3點我明天補 is talk, not a reply)
+HASH_REPLY = re.compile(rf"^(?:[#＃]\s*|(?=第\s*\d+(?:-\d+)*\s*案)){CASE}{CASE_END}(?P<text>.+)$", re.S)
+HASH_ONLY = re.compile(rf"^[#＃]\s*{CASE}\s*$")
 # '/r 6 …', '回報 6 …', '建議解除 6 …' (with Telegram's @botname): what an edit keeps is the text after the case
-COMMAND_REPLY = re.compile(r"^[/／]?(?:r|回報|建議解除|ask_release)(?:@\w+)?\s+[#＃]?\S+\s+(.+)$", re.S | re.I)
+COMMAND_REPLY = re.compile(rf"^[/／]?(?:r|回報|建議解除|ask_release)(?:@\w+)?\s+[#＃]?\s*{CASE}{CASE_END}(?P<text>.+)$",
+                           re.S | re.I)
 
 
 def reply_text(text: str) -> str:
     """The 辦理情形 a message carries, without the '#N' or the command and case before it."""
     text = text.strip()
     m = HASH_REPLY.match(text) or COMMAND_REPLY.match(text)
-    return m.group(m.lastindex or 1).strip() if m else text
+    return m.group("text").strip() if m else text
 
 
 def _agency_for(ctx: Context, item: ItemView) -> str:
@@ -81,8 +83,8 @@ def record(msg: Incoming, ctx: Context, item: ItemView, text: str) -> list[Outgo
 async def hash_reply(msg: Incoming, ctx: Context) -> list[Outgoing] | None:
     m = HASH_REPLY.match(msg.text.strip())
     if m is None:
-        if HASH_ONLY.match(msg.text.strip()) and ctx.actor.role != "none":
-            ref = msg.text.strip().lstrip("#＃").strip()
+        if (only := HASH_ONLY.match(msg.text.strip())) and ctx.actor.role != "none":
+            ref = only.group("case")
             pending = ctx.store.take_pending_reply(chat=msg.chat.key, user=msg.user_key)
             if pending:
                 return record(msg, ctx, find_item(ctx, ref, for_reply=True), pending)
@@ -90,7 +92,7 @@ async def hash_reply(msg: Incoming, ctx: Context) -> list[Outgoing] | None:
         return None
     if ctx.actor.role == "none":
         raise UserError("本群組尚未綁定機關。請向會議秘書處索取綁定碼後輸入「綁定 綁定碼」。")
-    return record(msg, ctx, find_item(ctx, m.group(1), for_reply=True), m.group(2))
+    return record(msg, ctx, find_item(ctx, m.group("case"), for_reply=True), m.group("text"))
 
 
 @router.fallback

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from sqlalchemy import Table, bindparam, func
@@ -27,7 +28,8 @@ STANDING = core_select(
 
 
 def normalise_code(code: str) -> str:
-    return "".join(ch for ch in code.upper() if ch.isalnum())
+    """K7Q-42M, k7q42m and Ｋ７Ｑ－４２Ｍ are one code."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", code).upper() if ch.isascii() and ch.isalnum())
 
 
 def display_code(code: str) -> str:

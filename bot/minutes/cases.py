@@ -12,12 +12,13 @@ RELEASED, CONTINUED, OTHER = "released", "continued", "other"
 _ONE = rf"(?:\d+(?:-\d+)+|{NUM})"
 _LIST = rf"{_ONE}(?:\s*(?:、|,|及|與|和|至|~)\s*(?:第\s*)?{_ONE})*"
 _REFS = re.compile(
-    rf"第\s*(?P<a>{_LIST})\s*案|(?:案號|編號|案次)\s*[:：]?\s*(?P<b>{_LIST})|案由\s*(?P<c>{_ONE})(?!\s*[:：])"
+    rf"第\s*(?P<a>{_LIST})\s*案|(?:案號|編號|案次|列管案|列管編號|追蹤案)\s*[:：]?\s*(?P<b>{_LIST})"
+    rf"|案由\s*(?P<c>{_ONE})(?!\s*[:：])"
 )
 _SPLIT_LIST = re.compile(r"\s*(?:、|,|及|與|和|第)\s*")
 # The head of a point that speaks of one earlier case: 案由 1 重大兒虐案件…： / 案號 1「…」：
 _HEAD = re.compile(
-    rf"^(?:案由|案號|編號|案次|第)\s*(?P<n>{_ONE})\s*案?\s*"
+    rf"^(?:案由|案號|編號|案次|列管案|列管編號|追蹤案|第)\s*(?P<n>{_ONE})\s*案?\s*"
     r"(?P<title>「[^」]*」|『[^』]*』|[^：:，,。；「]{0,60}?)\s*[:：]"
 )
 # A proposal (擬解除列管, 建議解除列管) is not a decision.
@@ -26,7 +27,7 @@ _DECISIONS = [
     (OTHER, re.compile(r"自行列管")),
     (RELEASED, re.compile(rf"{_PROPOSAL}(?:同意|准予|予以)?(?:解除列管|解列|免予列管|免列管)|(?:同意|准予|予以)結案")),
     (CONTINUED, re.compile(rf"{_PROPOSAL}(?:繼續|賡續|持續|續予|續行|仍予|仍繼續)(?:列管|追蹤)")),
-    (OTHER, re.compile(r"另案(?:處理|辦理|列管|研議|追蹤)?|另行(?:召開|研議|處理|列管)|併案|併入第|併同第|改列|移請|轉列")),
+    (OTHER, re.compile(r"另案(?:處理|辦理|列管|研議|追蹤)?|另行(?:召開|研議|處理|列管)|併案|併入第|併同第|併入\s*\d+(?:-\d+)+\s*案|改列|移請|轉列")),
 ]
 _CLAUSE = re.compile(r"[^，,；;。：:]+")
 _QUOTE = re.compile(r"「[^」]*」|『[^』]*』")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.minutes.cases import Head, case_refs, head_of, reviews_in
+from bot.minutes.cases import Head, case_refs, decision_of, head_of, reviews_in
 from bot.minutes.evidence import TAKEN, Evidence, weigh
 from bot.minutes.model import Item, Review
 from bot.minutes.outline import Node
@@ -48,8 +48,10 @@ class Scope:
 
 
 class DecisionReader:
-    def __init__(self, roles: RoleFinder, meeting_date: date | None, warnings: Warnings) -> None:
+    def __init__(self, roles: RoleFinder, meeting_date: date | None, warnings: Warnings,
+                 chair: str | None = None) -> None:
         self.roles = roles
+        self.chair = chair
         self.meeting_date = meeting_date
         self.warnings = warnings
         self.items: list[Item] = []
@@ -58,14 +60,14 @@ class DecisionReader:
         self.sweep = Sweep(self)
 
     def read(self, root: Node) -> None:
-        self._children(root.children, Scope(context=context_of(root)))
+        self.children(root.children, Scope(context=context_of(root)))
 
     def place(self, item: Item) -> None:
         (self.items if item.confidence >= TAKEN else self.candidates).append(item)
 
     # ── structure ─────────────────────────────────────────────────────
 
-    def _children(self, nodes: list[Node], scope: Scope) -> None:
+    def children(self, nodes: list[Node], scope: Scope) -> None:
         rows = [n for n in nodes if n.kind == "row"]
         if rows:
             self._table(rows, scope)
@@ -91,13 +93,15 @@ class DecisionReader:
                 self.items += self._decide(node.body, [], scope)
             elif node.section_kind != "review":
                 self.sweep.consider(node.body or node.text, scope)
-            self._children(node.children, scope)
+            self.children(node.children, scope)
         elif node.kind == "case":
             head = Head(node.number, node.title, 0) if scope.review and node.number else None
-            self._children(node.children, replace(scope, case=node, review=scope.review or node.review, head=head))
+            self.children(node.children, replace(scope, case=node, review=scope.review or node.review, head=head))
         elif node.kind == "label" and node.label_kind == "decision":
             label = squeeze_cjk(node.label)
             self.items += self._decide(node.body, node.children, replace(scope, label=label, context="decision"))
+        elif node.kind == "turn":
+            self.sweep.turn(node, scope, self.chair)
         elif passive:  # 說明：, 陳情理由：, 回應： …
             self.sweep.subtree(node, replace(scope, context=passive, heading=squeeze_cjk(node.label)))
         elif node.kind == "point":  # （一）社會局： — a titled point holding its own 決定
@@ -106,7 +110,7 @@ class DecisionReader:
             self.sweep.consider(node.text, point_scope)
             if node.container:
                 scope = replace(scope, context=context_of(node), heading=squeeze_cjk(node.text)[:12])
-            self._children(node.children, replace(scope, section=section))
+            self.children(node.children, replace(scope, section=section))
 
     # ── decisions ─────────────────────────────────────────────────────
 
@@ -212,6 +216,12 @@ class DecisionReader:
         return []
 
     # ── reviews and tables ────────────────────────────────────────────
+
+    def spoken_reviews(self, sentence: str, scope: Scope) -> None:
+        """「上次列管的第2案…那就解除列管」: one case and one decision in a sentence someone said."""
+        refs, decision = case_refs(sentence), decision_of(sentence)
+        if decision and len(refs) == 1:
+            self._review(Review(refs[0], decision, sentence.strip(), scope.source))
 
     def _reviews(self, text: str, scope: Scope, head: Head | None) -> None:
         own = head or scope.head

@@ -30,7 +30,7 @@ def extract(text: str, *, directory: AgencyDirectory, body: str | None = None) -
     for message in header_warnings:
         warnings.add(message)
     government = find_government(meeting, text, directory)
-    reader = DecisionReader(RoleFinder(directory, government), meeting.date, warnings)
+    reader = DecisionReader(RoleFinder(directory, government), meeting.date, warnings, meeting.chair)
     reader.read(build_outline(paragraphs(lines)))
     warnings.released_with_work(reader.reviews, reader.items)
     if not reader.items and not reader.reviews:

@@ -15,7 +15,7 @@ from bot.minutes.paragraphs import Para
 from bot.minutes.textutil import fold, squeeze, squeeze_cjk, to_case_number, zh_int
 
 _REVIEW = re.compile(
-    r"(?:上次|前次|歷次|上一次|前一次|以往).{0,12}(?:辦理|執行|追蹤|處理)(?:情形|進度)"
+    r"(?:上次|前次|歷次|上一次|前一次|以往).{0,12}(?:(?:辦理|執行|處理)(?:情形|進度)|追蹤|列管)"
     r"|列管(?:事項|案件|案)|追蹤(?:事項|列管)|決議事項(?:辦理|執行)"
 )
 _KINDS = [
@@ -34,7 +34,7 @@ _SECTION_TITLE = re.compile(r"^[^:：(（【\[]{1,30}")
 
 @dataclass
 class Node:
-    kind: str  # root | section | case | label | point | row
+    kind: str  # root | section | case | label | point | row | turn
     key: str  # the numbering style that opened it (or SECTION, CASE, LABEL)
     para: Para | None = None
     children: list[Node] = field(default_factory=list)
@@ -87,6 +87,10 @@ class OutlineBuilder:
                 self._case(para)
             elif para.kind == "label":
                 self._label(para)
+            elif para.kind == "turn":  # a speaker's words: what follows is theirs until the next turn
+                while not self.stack[-1].container or self.stack[-1].kind == "turn":
+                    self.stack.pop()
+                self._push(Node("turn", "TURN", para, label=para.label, body=para.body, container=True))
             elif para.kind == "point":
                 self._point(para)
         return self.root
@@ -158,7 +162,7 @@ class OutlineBuilder:
             elif case is not None and re.search(r"單位|機關", para.label):
                 case.unit = case.unit or squeeze_cjk(para.body)
             return
-        while not self.stack[-1].container:
+        while not self.stack[-1].container or self.stack[-1].kind == "turn":
             self.stack.pop()
         self._push(Node("label", "LABEL", para, label=para.label, label_kind=para.label_kind, body=para.body))
 

@@ -69,6 +69,11 @@ _HEADING = re.compile(
     r"[】\]]?\s*(?:[:：].*)?$"
 )
 _SEPARATOR = re.compile(r"[\t|]")
+# 「主席：」「李次長宗翰：」「林委員：」 opening a paragraph: a speaker's turn in a verbatim record.
+_TITLES = ("委員|議員|代表|主席|主持人|召集人|局長|處長|署長|司長|科長|組長|次長|部長|市長|縣長|鄉長|鎮長|校長|主任|秘書"
+           "|總幹事|主委|理事長|執行長|教授|老師|先生|女士|小姐|院長|專員|技正|所長|課長|村長|里長|參事|顧問|經理|會長|議長")
+_NOT_SPEAKER = re.compile(r"出|列席|請假|與會|紀錄|記錄|應到|實到|缺席")
+_TURN = re.compile(rf"^(?P<who>[^\s:：，,。、；「」()（）]{{0,10}}(?:{_TITLES})[^\s:：，,。、；「」()（）]{{0,4}})\s*[:：]\s*")
 
 
 @dataclass
@@ -80,7 +85,7 @@ class CaseHead:
 
 @dataclass
 class Para:
-    kind: str  # point | case | label | heading | row | text
+    kind: str  # point | case | label | heading | row | turn | text
     marker: str = ""
     style: str = ""
     label: str = ""
@@ -123,6 +128,10 @@ def _opening(line: str) -> Para | None:
         return para
     para = Para("text")
     _split_head(para, stripped)
+    if para.kind != "text" and para.label_kind != "header":
+        return para
+    if (m := _TURN.match(folded)) and not _NOT_SPEAKER.match(m.group("who")):
+        return Para("turn", label=squeeze_cjk(stripped[: m.end("who")]), head=stripped[: m.end()], body=stripped[m.end() :])
     if para.kind != "text":
         return para
     if _HEADING.match("".join(folded.split())):

@@ -15,7 +15,10 @@ from config.directory import AgencyDirectory, Mention
 LEAD, ASSIST = "lead", "assist"
 
 # 請 that asks someone to act; 申請, 邀請, 提請討論, 簽請市長核定, 請假 … do not.
-_REQUEST = re.compile(r"(?<![申邀聲提報簽呈])請(?![假願託益示求領款])|責成|交由|交請|交辦")
+# 請審議, 請公決, 請鑒核, 請核備, 請備查, 請查照, 請討論: asked of the meeting, not work for an agency.
+_REQUEST = re.compile(
+    r"(?<![申邀聲提報簽呈])請(?![假願託益示求領款審公討鑒核備查])|責成|交由|交請|交辦|麻煩(?=\s*[\u4e00-\u9fff])|要求(?=\s*[\u4e00-\u9fff]{2,}?[部會署局處司科室府所])"
+)
 _BY = re.compile(r"由")
 _JOIN = re.compile(r"\s*(?:以及|、及|、|及|與|和|暨|或|/|,(?=\s*\S)|，(?=\s*\S))\s*")
 _ASSIST = re.compile(r"\s*(?:持續|繼續|並|再|仍|亦|也|共同)?\s*(?:會同|協同|偕同|併同|結合|督同|邀同)\s*")

@@ -10,6 +10,7 @@ point of a label-less section is proposed ticked and a 說明 is only shown, nev
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.minutes.outline import Node
@@ -50,18 +51,49 @@ def passive_context(node: Node) -> str | None:
     return None
 
 
+# Procedure, not work: 請主席宣布開會, 請秘書宣讀上次紀錄, 煩請各委員參閱; a question asks, it does not assign.
+_PROCEDURE = re.compile(r"宣[布佈讀告]|參閱|請(?:審議|公決|討論|指教|表決)|[?？]\s*$")
+_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
+_CHAIR = re.compile(r"主席|主持人|召集人")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def is_chair(speaker: str, chair: str | None) -> bool:
+    """主席, 主持人, or the chair as the header names them (李次長宗翰)."""
+    if _CHAIR.search(speaker):
+        return True
+    return bool(chair) and any(name and (name in speaker or speaker in name) for name in (chair or "").split("、"))
+
+
 class Sweep:
     def __init__(self, reader: DecisionReader) -> None:
         self.reader = reader
 
     def consider(self, text: str, scope: Scope) -> None:
         """One passage outside any decision: an item or a candidate when it asks someone to act."""
-        if text.strip() and self.reader.actionable(text):
+        if text.strip() and not _PROCEDURE.search(text) and self.reader.actionable(text):
             self.reader.place(self.reader.item(text, text, scope))
 
     def subtree(self, node: Node, scope: Scope) -> None:
         """Everything under a part that never decides, each passage on its own, none ticked."""
-        if node.kind != "row":
+        if node.kind == "turn":
+            for sentence in sentences(node.body):
+                self.consider(sentence, scope)
+        elif node.kind != "row":
             self.consider(node.body if node.kind == "label" else node.text, scope)
         for child in node.children:
             self.subtree(child, scope)
+
+    def turn(self, node: Node, scope: Scope, chair: str | None) -> None:
+        """A speaker's words: the chair's instructions and releases count, anyone else's are shown only."""
+        if not is_chair(node.label, chair):
+            self.subtree(node, replace(scope, context="speech", heading=node.label))
+            return
+        scope = replace(scope, context="chair", heading=node.label)
+        for sentence in sentences(node.body):
+            self.reader.spoken_reviews(sentence, scope)
+            self.consider(sentence, scope)
+        self.reader.children(node.children, scope)

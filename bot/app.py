@@ -25,6 +25,7 @@ from bot.files import FileLinks
 from bot.messages import Incoming
 from bot.outbox import OutboxSender
 from bot.scheduler import ReminderScheduler
+from bot.web.routes import install as install_desk
 from config.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ def build_runtime(bot: Bot) -> Runtime:
     links = FileLinks(secret=secret, folder=files_folder(bot.settings), public_url=bot.settings.public_url,
                       clock=bot.clock)
     links.install(app)
+    install_desk(app, bot, secret=secret)
     outbox = OutboxSender(bot.store, {})
     runtime = Runtime(bot=bot, app=app, outbox=outbox, links=links)
     runtime.scheduler = ReminderScheduler(bot, outbox)

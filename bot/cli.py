@@ -222,7 +222,8 @@ def agency_list(keyword: Annotated[str | None, typer.Argument()] = None) -> None
 def main() -> None:
     import bot.cli_import
     import bot.cli_remind
-    import bot.cli_report  # noqa: F401  (registers `report`)
+    import bot.cli_report
+    import bot.cli_web  # noqa: F401  (registers `report`, `web-login`)
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

@@ -17,11 +17,12 @@ def build_router() -> Router:
         reminders,
         replies,
         reports,
+        web,
     )
     from handlers.help import make_help
 
     router = Router()
-    for feature in (items, replies, corrections, binding, meetings, agencies, imports, reports, reminders, quota):
+    for feature in (items, replies, corrections, binding, meetings, agencies, imports, reports, reminders, quota, web):
         router.include(feature.router)
     router.include(make_help(router))
     return router

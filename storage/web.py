@@ -167,7 +167,8 @@ class WebMixin(StoreBase):
             found = s.get(BindCode, code)
             if found is None or found.used_at is not None or found.expires_at <= self.clock():
                 return None
-            found.expires_at = self.clock()
+            # redeeming refuses a code whose moment has passed: one second ago, not now
+            found.expires_at = self.clock() - timedelta(seconds=1)
             s.add(found)
             self.audit(s, actor=actor, chat=None, action="bindcode.revoke", target=found.agency)
             return found.agency

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from bot.context import Context
+from bot.dates import halfwidth
 from bot.messages import Incoming, Outgoing
 from bot.router import EVERYONE, SECRETARIAT, Router, UserError
 from handlers.common import visible_items
 from storage.base import StoreError
+from storage.people import CONFIRM_WITHIN, RebindNeeded
 from storage.models import SECRETARIAT as SECRETARIAT_NAME
 
 router = Router()
+CONFIRM_WORDS = ("確認", "确认", "confirm", "yes")
 
 
 def bind_target(ctx: Context, name: str) -> str:
@@ -38,21 +41,51 @@ async def bind(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
         return await list_bindings(msg, ctx)
     if not word:
         raise UserError("請輸入「綁定 綁定碼」，綁定碼請向會議秘書處索取。")
+    code, confirm = _confirmed(word)
     if ctx.store.locked_out(chat=msg.chat.key):
         return [Outgoing("本群組輸入錯誤的綁定碼次數過多，請 1 小時後再試，或向秘書處索取新的綁定碼。")]
+    before = ctx.store.binding(chat=msg.chat.key)
     try:
-        agency = ctx.store.redeem_code(code=word, chat=msg.chat.key, actor=msg.user_key)
+        agency = ctx.store.redeem_code(code=code, chat=msg.chat.key, actor=msg.user_key, confirm=confirm)
+    except RebindNeeded as offer:
+        return [Outgoing(rebind_warning(ctx, msg.chat.key, offer))]
     except StoreError as refusal:
         return [Outgoing(f"{refusal}。請確認後再輸入，或向秘書處索取新的綁定碼（24 小時內有效）。")]
+    was = f"本群組已不再是「{before}」的群組。" if before not in (None, agency) else ""
     if agency == SECRETARIAT_NAME:
-        return [Outgoing("已綁定：本群組為「秘書處」群組，群組成員都可以使用秘書處的指令。輸入「說明」看指令。")]
+        return [Outgoing(f"已綁定：本群組為「秘書處」群組，群組成員都可以使用秘書處的指令。{was}輸入「說明」看指令。")]
     from bot.context import Actor
 
     count = len(visible_items(ctx.with_actor(Actor("agency", agency))))
     body = next(iter(ctx.store.bodies()), None)
     schedule = f"，每週{'一二三四五六日'[body.reminder_weekday]} {body.reminder_time} 提醒" if body else ""
-    return [Outgoing(f"已綁定：本群組為「{agency}」聯絡群組。目前列管 {count} 案{schedule}。\n"
+    return [Outgoing(f"已綁定：本群組為「{agency}」聯絡群組。目前列管 {count} 案{schedule}。{was}\n"
                      "回報方式：直接回覆提醒訊息，或輸入「#案號 辦理情形…」。")]
+
+
+def _confirmed(word: str) -> tuple[str, bool]:
+    """'K7Q-42M 確認' → ('K7Q-42M', True): the confirmation a rebind needs."""
+    code, _, last = word.rpartition(" ")
+    if code.strip() and halfwidth(last).lower() in CONFIRM_WORDS:
+        return code.strip(), True
+    return word, False
+
+
+def rebind_warning(ctx: Context, chat: str, offer: RebindNeeded) -> str:
+    """What rebinding would do, and how to confirm it; nothing has changed yet."""
+    minutes = int(CONFIRM_WITHIN.total_seconds() // 60)
+    if offer.current == SECRETARIAT_NAME:
+        others = [c for c, a in ctx.store.bindings() if a == SECRETARIAT_NAME and c != chat]
+        alone = "" if others else "秘書處將沒有任何群組可以使用秘書處的指令（可用 lieguan bind-code 秘書處 重新綁定）。"
+        what = (f"本群組目前是「秘書處」群組。用這個綁定碼，本群組將不再是秘書處的群組，而改為「{offer.agency}」"
+                f"聯絡群組，群組成員將不能再使用秘書處的指令；{alone}"
+                f"如果這個綁定碼是要交給{offer.agency}聯絡人的，請不要在這裡輸入，直接轉交即可。")
+    else:
+        what = (f"本群組目前是「{offer.current}」聯絡群組。用這個綁定碼，本群組將改為「{offer.agency}」聯絡群組，"
+                f"不再收到{offer.current}的提醒，也不能再回報{offer.current}的列管案。")
+    again = "確認的時間已過，" if offer.expired else ""
+    return (f"尚未改變任何綁定。{what}\n{again}確定要改，請在 {minutes} 分鐘內輸入「綁定 {offer.code} 確認」；"
+            "綁定碼在確認前不會用掉。")
 
 
 async def list_bindings(msg: Incoming, ctx: Context) -> list[Outgoing]:

@@ -16,6 +16,7 @@ from storage.models import Admin, BindCode, BindFailure, ChatBinding
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over the phone
 CODE_TTL = timedelta(hours=24)
 FAILURE_WINDOW = timedelta(hours=1)
+CONFIRM_WITHIN = timedelta(minutes=10)  # a rebind must be confirmed soon after the warning
 MAX_FAILURES = 5
 ADMIN_T: Table = Admin.__table__  # type: ignore[attr-defined]
 BINDING_T: Table = ChatBinding.__table__  # type: ignore[attr-defined]
@@ -25,6 +26,14 @@ STANDING = core_select(
     core_select(func.count()).select_from(ADMIN_T).where(ADMIN_T.c.user == bindparam("user"))
     .scalar_subquery().label("admin"),
     BOUND_TO.scalar_subquery().label("agency"))
+
+
+class RebindNeeded(StoreError):
+    """The chat is bound to another agency: nothing changed, the code stays unused until confirmed."""
+
+    def __init__(self, *, current: str, agency: str, code: str, expired: bool) -> None:
+        super().__init__(f"本群組目前是「{current}」的群組")
+        self.current, self.agency, self.code, self.expired = current, agency, code, expired
 
 
 def normalise_code(code: str) -> str:
@@ -51,8 +60,13 @@ class PeopleMixin(StoreBase):
                 BindFailure.chat == chat, BindFailure.at > self.clock() - FAILURE_WINDOW)).one()
             return int(recent) >= MAX_FAILURES
 
-    def redeem_code(self, *, code: str, chat: str, actor: str) -> str:
-        """Bind `chat` with a code and return the agency; StoreError with the reason otherwise."""
+    def redeem_code(self, *, code: str, chat: str, actor: str, confirm: bool = False) -> str:
+        """Bind `chat` with a code and return the agency; StoreError with the reason otherwise.
+
+        A chat bound to another agency (or to the secretariat) is never rebound silently: the first
+        time RebindNeeded is raised and the offer noted on the code; `confirm` within CONFIRM_WITHIN
+        of that offer rebinds.
+        """
         now = self.clock()
         with self.session() as s:
             found = s.get(BindCode, normalise_code(code))
@@ -66,6 +80,7 @@ class PeopleMixin(StoreBase):
                 self.audit(s, actor=actor, chat=chat, action="bind.fail", target=normalise_code(code))
         if reason:
             raise StoreError(reason)
+        self._check_rebind(code=normalise_code(code), chat=chat, actor=actor, confirm=confirm)
         with self.session() as s:
             found = s.get(BindCode, normalise_code(code))
             assert found is not None
@@ -80,6 +95,23 @@ class PeopleMixin(StoreBase):
             self.audit(s, actor=actor, chat=chat, action="bind", target=found.agency, before=before,
                        after={"agency": found.agency})
             return found.agency
+
+    def _check_rebind(self, *, code: str, chat: str, actor: str, confirm: bool) -> None:
+        now = self.clock()
+        with self.session() as s:
+            found = s.get(BindCode, code)
+            binding = s.exec(select(ChatBinding).where(ChatBinding.chat == chat)).first()
+            if found is None or binding is None or binding.agency == found.agency:
+                return
+            offered = found.offered_to == chat and found.offer_expires is not None
+            if confirm and offered and found.offer_expires is not None and found.offer_expires >= now:
+                return
+            found.offered_to, found.offer_expires = chat, now + CONFIRM_WITHIN
+            s.add(found)
+            self.audit(s, actor=actor, chat=chat, action="bind.offer", target=found.agency,
+                       before={"agency": binding.agency})
+            current, agency = binding.agency, found.agency
+        raise RebindNeeded(current=current, agency=agency, code=display_code(code), expired=confirm and offered)
 
     def binding(self, *, chat: str) -> str | None:
         with self.engine.connect() as conn:
@@ -135,4 +167,4 @@ class PeopleMixin(StoreBase):
             return list(s.exec(select(Admin.user).order_by(col(Admin.user))))
 
 
-__all__ = ["PeopleMixin", "StoreError", "display_code", "normalise_code"]
+__all__ = ["CONFIRM_WITHIN", "PeopleMixin", "RebindNeeded", "StoreError", "display_code", "normalise_code"]

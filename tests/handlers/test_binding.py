@@ -55,3 +55,41 @@ def test_binding_list_and_unbind(secretariat: Chat, bot: Bot) -> None:
 
 def test_a_code_for_an_unknown_agency_is_refused(secretariat: Chat) -> None:
     assert "找不到機關「火星部」" in secretariat.run("綁定碼 火星部")
+
+
+def test_a_secretariat_chat_typing_an_agencys_code_is_warned_not_rebound(secretariat: Chat, bot: Bot) -> None:
+    code = code_for(secretariat, "教育部")
+    answer = secretariat.run(f"綁定 {code}")
+    assert "尚未改變任何綁定" in answer
+    assert "本群組將不再是秘書處的群組，而改為「教育部」聯絡群組" in answer
+    assert f"「綁定 {code} 確認」" in answer and "10 分鐘內" in answer
+    assert bot.store.binding(chat="line:Csecretariat") == "秘書處"
+    # the code was not used up: the agency's contact can still bind with it
+    assert "已綁定：本群組為「教育部」聯絡群組" in Chat(bot, "line:Cmoe").run(f"綁定 {code}")
+
+
+def test_the_rebind_happens_only_when_confirmed_in_time(secretariat: Chat, bot: Bot, clock: object) -> None:
+    code = code_for(secretariat, "教育部")
+    assert "尚未改變任何綁定" in secretariat.run(f"綁定 {code} 確認")  # confirming unwarned only warns
+    secretariat.run(f"綁定 {code}")
+    clock.advance(minutes=11)  # type: ignore[attr-defined]
+    late = secretariat.run(f"綁定 {code} 確認")
+    assert "確認的時間已過" in late and bot.store.binding(chat="line:Csecretariat") == "秘書處"
+    answer = secretariat.run(f"綁定 {code} 確認")
+    assert "已綁定：本群組為「教育部」聯絡群組" in answer and "本群組已不再是「秘書處」的群組" in answer
+    assert bot.store.binding(chat="line:Csecretariat") == "教育部"
+
+
+def test_an_agencys_chat_is_told_before_switching_to_another_agency(secretariat: Chat, bot: Bot) -> None:
+    moe = bind_agency(secretariat, "教育部", "line:Cmoe")
+    code = code_for(secretariat, "勞動部")
+    answer = moe.run(f"綁定 {code}")
+    assert "本群組目前是「教育部」聯絡群組" in answer and "改為「勞動部」聯絡群組" in answer
+    assert bot.store.binding(chat="line:Cmoe") == "教育部"
+    assert "已綁定：本群組為「勞動部」" in moe.run(f"/bind {code.lower()} confirm")
+    assert bot.store.binding(chat="line:Cmoe") == "勞動部"
+
+
+def test_the_same_agencys_new_code_binds_without_asking(secretariat: Chat, bot: Bot) -> None:
+    moe = bind_agency(secretariat, "教育部", "line:Cmoe")
+    assert "已綁定：本群組為「教育部」" in moe.run(f"綁定 {code_for(secretariat, '教育部')}")

@@ -8,8 +8,8 @@ from bot.messages import Incoming, Outgoing
 from bot.router import EVERYONE, SECRETARIAT, Router, UserError
 from handlers.common import visible_items
 from storage.base import StoreError
-from storage.people import CONFIRM_WITHIN, RebindNeeded
 from storage.models import SECRETARIAT as SECRETARIAT_NAME
+from storage.people import CONFIRM_WITHIN, RebindNeeded
 
 router = Router()
 CONFIRM_WORDS = ("確認", "确认", "confirm", "yes")

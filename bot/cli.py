@@ -99,6 +99,7 @@ def chat(as_: Annotated[str, typer.Option("--as", help="以「秘書處」或某
 def item_json(item: ItemView, settings: Settings) -> dict[str, Any]:
     from zoneinfo import ZoneInfo
 
+    tz = ZoneInfo(settings.timezone)
     last = item.latest_reply()
     due: str | None = item.due_date.isoformat() if item.due_date else (
         "next_meeting" if item.due_next_meeting else None)
@@ -106,8 +107,14 @@ def item_json(item: ItemView, settings: Settings) -> dict[str, Any]:
         "body": item.body, "case": item.label, "text": item.text, "status": item.status, "due": due,
         "agencies": [{"name": n, "role": r} for n, r in item.agencies],
         "last_reply": None if last is None else {
-            "agency": last.agency, "text": last.text,
-            "at": last.at.astimezone(ZoneInfo(settings.timezone)).isoformat(timespec="seconds")},
+            "agency": last.agency, "text": last.text, "at": last.at.astimezone(tz).isoformat(timespec="seconds")},
+        "subject": item.subject, "meeting": item.meeting_number, "source": item.source,
+        "proposal": None if item.proposal is None else {"kind": item.proposal, "reason": item.proposal_reason},
+        # every reply as stored, oldest first; `superseded` and `corrects` tell which a correction replaced
+        "replies": [{"agency": r.agency, "text": r.text, "at": r.at.astimezone(tz).isoformat(timespec="seconds"),
+                     "kind": r.contract_kind, "withdrawn": r.withdrawn, "files": [], "id": r.id,
+                     "corrects": r.corrects, "superseded": r.superseded, "late": r.late}
+                    for r in item.replies],
     }
 
 

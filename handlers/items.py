@@ -80,10 +80,11 @@ def item_card(ctx: Context, item: ItemView) -> str:
         lines.append(f"⚠ 待確認：{item.warning}")
     lines.append("回報紀錄：" if item.replies else "回報紀錄：尚無")
     for r in item.replies:
-        mark = "（已收回）" if r.withdrawn else "（已修改，舊版）" if r.superseded else ""
+        mark = "（已撤回）" if r.withdrawn else "（已更正，舊版）" if r.superseded else ""
         kind = "建議解除：" if r.kind == "ask_release" else ""
         late = "（逾期回報）" if r.late else ""
-        lines.append(f"・{r.agency} {roc_short(r.at.astimezone(ctx.tz).date())}{late}{mark}：{kind}{r.text}")
+        how = ("（秘書處代為登錄）" if r.on_behalf else "") + ("（更正）" if r.corrects is not None else "")
+        lines.append(f"・{r.agency} {roc_short(r.at.astimezone(ctx.tz).date())}{late}{how}{mark}：{kind}{r.text}")
     return "\n".join(lines)
 
 

@@ -10,7 +10,7 @@ from bot.context import Context
 from bot.dates import halfwidth, parse_date, parse_when, roc, roc_meeting, roc_short, roc_time
 from bot.messages import Incoming, Outgoing
 from bot.router import MEMBERS, SECRETARIAT, Router, UserError
-from bot.scope import who_answers
+from bot.scope import agency_scope, who_answers
 from handlers.common import pick_body, visible_items
 from handlers.deadlines import office_day_warning, reply_deadline
 from storage.views import BodyView, ItemView
@@ -89,7 +89,8 @@ def unanswered(ctx: Context, items: list[ItemView]) -> dict[str, list[ItemView]]
     for item in items:
         since = bodies.get(item.body_id)
         for agency in who_answers(ctx.directory, item, bound):
-            replied = any(r.agency == agency and r.kind == "progress" and (since is None or r.at >= since)
+            # a 建議解除 with its reason answers too, as the report counts it (not 未回報)
+            replied = any(r.agency == agency and (since is None or r.at >= since)
                           for r in item.current_replies)
             if not replied:
                 late[agency].append(item)
@@ -100,7 +101,9 @@ def unanswered(ctx: Context, items: list[ItemView]) -> dict[str, list[ItemView]]
 async def missing(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
     late = unanswered(ctx, visible_items(ctx))
     if not ctx.actor.is_secretariat:
-        late = {a: i for a, i in late.items() if a == ctx.actor.agency or i}
+        # only this agency's own status (and its sub-units'), never another agency's on a shared item
+        own = agency_scope(ctx.directory, ctx.actor.agency or "")
+        late = {a: i for a, i in late.items() if a in own}
     total = len({i.id for items in late.values() for i in items})
     if not total:
         return [Outgoing(f"截至 {roc_short(ctx.today())}，列管案都已回報。")]

@@ -47,7 +47,8 @@ def test_a_script_sets_up_a_body_binds_and_lists_items_as_json(workdir: Path) ->
     reply = lieguan("chat", "--as", "教育部", cwd=workdir, stdin="#1 已召開研商會議\n")
     assert "已記錄 #1" in reply.stdout
     items = json.loads(lieguan("items", "--json", cwd=workdir).stdout)
-    assert items[0] == {
+    old_fields = ("body", "case", "text", "status", "due", "agencies", "last_reply")
+    assert {k: items[0][k] for k in old_fields} == {
         "body": "強化社會安全網中央跨部會平台", "case": "1", "text": "請教育部提出轉介流程",
         "status": "tracking", "due": "next_meeting",
         "agencies": [{"name": "教育部", "role": "lead"}, {"name": "勞動部", "role": "assist"}],
@@ -88,13 +89,13 @@ def test_import_dry_run_json_needs_no_database_and_writes_nothing(workdir: Path)
     result = lieguan("import", str(SEED), "--dry-run", "--json", cwd=workdir)
     assert result.returncode == 0, result.stderr
     extraction = json.loads(result.stdout)
-    assert set(extraction) == {"meeting", "reviews", "items", "warnings"}
+    assert set(extraction) == {"meeting", "reviews", "items", "candidates", "warnings"}
     assert extraction["meeting"]["date"] == "2020-03-11" and extraction["meeting"]["number"] == 5
     assert not (workdir / "data").exists()
 
 
 def test_import_yes_saves_and_a_second_import_changes_nothing(workdir: Path) -> None:
-    first = lieguan("import", str(SEED), "--yes", cwd=workdir)
+    first = lieguan("import", str(SEED), "--yes", "--resolve", "keep", cwd=workdir)
     assert first.returncode == 0 and "已存檔：新增 13 案" in first.stdout
     second = lieguan("import", str(SEED), "--yes", cwd=workdir)
     assert "已經匯入過了" in second.stdout
@@ -115,7 +116,7 @@ def test_import_of_an_empty_file_is_refused(workdir: Path) -> None:
 
 
 def test_report_command_writes_the_file_and_refuses_bad_paths(workdir: Path) -> None:
-    lieguan("import", str(SEED), "--yes", cwd=workdir)
+    lieguan("import", str(SEED), "--yes", "--resolve", "keep", cwd=workdir)
     out = workdir / "報告.docx"
     result = lieguan("report", "--format", "docx", "-o", str(out), cwd=workdir)
     assert result.returncode == 0, result.stderr

@@ -137,10 +137,11 @@ class WebMixin(StoreBase):
 
     # ---- what an item page shows beyond its view ---------------------------------------------
     def item_audit(self, *, item_id: int, case: str) -> list[AuditView]:
-        """The item's trail: item.* actions name the case, reply.* actions the item id."""
+        """The item's trail: item.* and progress.* actions name the case, reply.* actions the item id."""
         with self.session() as s:
             rows = s.exec(select(Audit).where(or_(
-                (col(Audit.action).startswith("item.")) & (Audit.target == case),
+                (col(Audit.action).startswith("item.") | col(Audit.action).startswith("progress."))
+                & (Audit.target == case),
                 (col(Audit.action).startswith("reply.")) & (Audit.target == str(item_id)),
             )).order_by(col(Audit.at), col(Audit.id)))
             return [AuditView(a.at, a.actor, a.chat, a.action, a.before, a.after) for a in rows]

@@ -1,5 +1,5 @@
-"""The item page's forms: the same Store operations as 修改, 指派, 期限, 擬解除/擬繼續 and
-解除列管/繼續列管 in the chat, with the same audit actions (the actor is web:<who signed in>)."""
+"""The item page's forms: the same Store operations as 修改, 指派, 期限, 擬解除/擬繼續,
+解除列管/繼續列管 and 辦理情形 in the chat, with the same audit actions (the actor is web:<who signed in>)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from bot.dates import DateError, roc_short
 from bot.router import UserError
 from bot.web.desk import Desk, page
 from handlers.items import parse_due, resolve_agencies
+from handlers.replies import check_length
 from storage.base import StoreError
 from storage.models import ASSIST, CONTINUED, LEAD, RELEASED
 from storage.views import ItemView
@@ -74,6 +75,30 @@ ACTIONS: dict[str, Callable[[Desk, ItemView, dict[str, str]], dict[str, Any]]] =
     "edit": _edit, "assign": _assign, "due": _due, "propose": _propose, "decide": _decide}
 
 
+def report_meeting(desk: Desk, item: ItemView) -> int | None:
+    """The meeting whose report the 辦理情形 is for: the next one (as 辦理情形 in the chat)."""
+    body = desk.bot.store.body(body_id=item.body_id)
+    return (body.last_meeting_number or 0) + 1 if body and body.last_meeting_number else None
+
+
+def set_progress(desk: Desk, item: ItemView, form: dict[str, str]) -> None:
+    """設定辦理情形: the text the report prints for one agency (秘書處修改), or back to its replies."""
+    from bot.scope import who_answers
+
+    agency = form.get("agency", "")
+    bound = {a for _, a in desk.bot.store.bindings()}
+    if agency not in [*who_answers(desk.context().directory, item, bound), *(n for n, _ in item.agencies)]:
+        raise UserError(f"「{agency}」不是 #{item.label} 的機關。")
+    text: str | None = None if form.get("restore") else form.get("text", "").strip()
+    if text is not None:
+        if not text:
+            raise UserError("辦理情形不能空白；要回到機關自己的回報，請按「還原」。")
+        check_length(text)
+    desk.bot.store.set_progress_text(item_id=item.id, agency=agency, meeting=report_meeting(desk, item),
+                                     text=text, author=desk.user.actor, chat=WEB_CHAT,
+                                     author_name=desk.user.name)
+
+
 def install(app: web.Application, show: Show) -> None:
     from bot.web.items import find
 
@@ -81,11 +106,14 @@ def install(app: web.Application, show: Show) -> None:
     async def act(request: web.Request, desk: Desk) -> web.StreamResponse:
         name = request.match_info["action"]
         item = find(desk, request.match_info["case"])
-        if item is None or name not in ACTIONS:
+        if item is None or (name not in ACTIONS and name != "progress"):
             return await show(request, desk, status=404)
         try:
-            changes = ACTIONS[name](desk, item, desk.form)
-            desk.bot.store.change_item(item_id=item.id, actor=desk.user.actor, chat=WEB_CHAT, **changes)
+            if name == "progress":
+                set_progress(desk, item, desk.form)
+            else:
+                changes = ACTIONS[name](desk, item, desk.form)
+                desk.bot.store.change_item(item_id=item.id, actor=desk.user.actor, chat=WEB_CHAT, **changes)
         except (UserError, StoreError, DateError) as refusal:
             log.info("web desk refused %s on #%s: %s", name, item.label, refusal)
             return await show(request, desk, error=str(refusal), status=400)

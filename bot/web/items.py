@@ -15,6 +15,8 @@ from bot.web import item_forms
 from bot.web.desk import Desk, page, render
 from bot.web.lights import ZH, Light, Round, judge
 from bot.web.overview import make_round
+from handlers.progress import Round as Window
+from handlers.progress import composed_text, statuses
 from storage.models import SECRETARIAT, STATUS_ZH
 from storage.views import BodyView, ItemView
 from storage.web import ReplyRecord
@@ -24,7 +26,8 @@ STATUSES = {"open": "未解除（全部列管中）", "tracking": "列管中", "
 DECISIONS = {"created": "列管", "renewed": "續辦（新決定）", "released": "解除列管", "continued": "繼續列管",
              "other": "另案處理"}
 NOTICES = {"edit": "已修改內容。", "assign": "已更新主辦／協辦機關。", "due": "已更新期限。",
-           "propose": "已記下秘書處建議，將列入下次會議報告。", "decide": "已記錄會議決定。"}
+           "propose": "已記下秘書處建議，將列入下次會議報告。", "decide": "已記錄會議決定。",
+           "progress": "已更新報告將印出的辦理情形。"}
 
 
 @dataclass
@@ -126,11 +129,21 @@ async def show_item(request: web.Request, desk: Desk, *, error: str | None = Non
     rounds = rounds_of(ctx, body, records)
     current = rounds[0] if rounds else RoundReplies("回報紀錄", True)
     agencies = list(dict.fromkeys([*lights, *current.by_agency]))
+    printed = report_texts(ctx, item, rnd, agencies, item_forms.report_meeting(desk, item))
     return render(request, "item.html", desk=desk, status=status, title=f"#{item.label}", item=item,
-                  lights=lights, agencies=agencies, rounds=rounds, current=current,
+                  lights=lights, agencies=agencies, printed=printed, rounds=rounds, current=current,
                   reviews=[(DECISIONS.get(d, d), n, t) for d, n, t in ctx.store.reviews(item_id=item.id)],
                   audit=ctx.store.item_audit(item_id=item.id, case=item.case), status_zh=STATUS_ZH,
                   error=error, notice=NOTICES.get(request.query.get("ok", "")), due_value=item_forms.due_value(item))
+
+
+def report_texts(ctx: Context, item: ItemView, rnd: Round | None, agencies: list[str],
+                 meeting: int | None) -> dict[str, tuple[str, bool]]:
+    """Agency → (the 辦理情形 the next report prints, whether the secretariat set it)."""
+    window = Window(since=rnd.since if rnd else None, until=None, meeting=meeting)
+    edited = ctx.store.progress_texts(item_ids=[item.id], meeting=meeting)
+    return {s.agency: (composed_text(s), s.edited is not None)
+            for s in statuses(item, agencies, window, ctx.tz, edited)}
 
 
 @page

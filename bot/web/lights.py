@@ -17,6 +17,7 @@ from datetime import date, datetime, tzinfo
 
 from bot.calendar import OfficeCalendar
 from bot.dates import roc_short
+from handlers.progress import standing
 from storage.models import RELEASED
 from storage.views import ItemView, ReplyView
 
@@ -64,9 +65,11 @@ def due_of(item: ItemView, rnd: Round) -> date | None:
     return min(dates, default=None)
 
 
-def this_round(item: ItemView, agency: str, rnd: Round) -> list[ReplyView]:
-    return [r for r in item.current_replies
-            if r.agency == agency and (rnd.since is None or r.at >= rnd.since)]
+def this_round(item: ItemView, agency: str, rnd: Round) -> list[tuple[ReplyView, ReplyView]]:
+    """(first version, standing version) of the agency's replies this round: a correction keeps the
+    first one's moment, as the report does; withdrawn replies are gone."""
+    return [(first, now) for first, now in standing(item)
+            if now.agency == agency and (rnd.since is None or first.at >= rnd.since)]
 
 
 def _title(reply: ReplyView, tz: tzinfo) -> str:
@@ -80,15 +83,15 @@ def judge(item: ItemView, agency: str, rnd: Round) -> Light:
     if item.status == RELEASED:
         return Light(GREY, False, "已解除列管")
     mine = this_round(item, agency, rnd)
-    asks = [r for r in mine if r.kind in RELEASE_KINDS]
-    progress = [r for r in mine if r.kind not in RELEASE_KINDS]
+    asks = [now for _, now in mine if now.kind in RELEASE_KINDS]
+    progress = [(first, now) for first, now in mine if now.kind not in RELEASE_KINDS]
     due = due_of(item, rnd)
     if asks:
         return Light(BLUE, True, "建議解除：" + _title(asks[-1], rnd.tz))
     if progress:
-        first = min(progress, key=lambda r: (r.at, r.id))
+        first = progress[0][0]
         late = first.late or (due is not None and first.at.astimezone(rnd.tz).date() > due)
-        return Light(RED if late else GREEN, True, ("逾期回報 " if late else "") + _title(progress[-1], rnd.tz))
+        return Light(RED if late else GREEN, True, ("逾期回報 " if late else "") + _title(progress[-1][1], rnd.tz))
     if due is None:
         return Light(WAITING, False, "未回報（下次會議尚未排定）")
     if rnd.today > due:

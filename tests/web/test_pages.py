@@ -151,3 +151,21 @@ async def test_agencies_page_makes_and_revokes_bind_codes(seeded: Desk, client: 
     assert seeded.bot.store.open_bind_codes() == []
     interior = Chat(seeded.bot, "line:Cmoi")
     assert "已綁定" not in await say(interior, f"綁定 {code.group(1)}")
+
+
+async def test_the_secretariat_sets_the_progress_text_the_report_prints(seeded: Desk, client: TestClient) -> None:
+    csrf = await sign_in(client, seeded.bot)
+    page = await (await client.get("/items/1")).text()
+    assert "已於11月20日函送轉介流程草案" in page[page.index('id="r-教育部"'):]
+    answer = await client.post("/items/1/progress", data={"csrf": csrf, "agency": "教育部",
+                                                          "text": "教育部已函頒學生輔導轉介流程（秘書處彙整）。"})
+    assert answer.status == 200 and "秘書處修改" in await answer.text()
+    report = await (await client.get("/report")).text()
+    assert "教育部已函頒學生輔導轉介流程（秘書處彙整）。" in report
+    restored = await client.post("/items/1/progress", data={"csrf": csrf, "agency": "教育部", "restore": "1"})
+    assert restored.status == 200
+    assert "教育部已函頒學生輔導轉介流程（秘書處彙整）。" not in await (await client.get("/report")).text()
+    refused = await client.post("/items/1/progress", data={"csrf": csrf, "agency": "法務部", "text": "x"})
+    assert refused.status == 400 and "不是 #1 的機關" in await refused.text()
+    trail = seeded.bot.store.item_audit(item_id=1, case="1")
+    assert [a.action for a in trail if a.action.startswith("progress")] == ["progress.edit", "progress.restore"]

@@ -12,6 +12,7 @@ from bot.minutes.model import Extraction, Meeting
 from bot.minutes.outline import build_outline
 from bot.minutes.paragraphs import paragraphs
 from bot.minutes.roles import RoleFinder
+from bot.minutes.units import find_host
 from bot.minutes.textutil import fold
 from bot.minutes.warnings import Warnings
 from config.directory import Agency, AgencyDirectory
@@ -30,7 +31,8 @@ def extract(text: str, *, directory: AgencyDirectory, body: str | None = None) -
     for message in header_warnings:
         warnings.add(message)
     government = find_government(meeting, text, directory)
-    reader = DecisionReader(RoleFinder(directory, government), meeting.date, warnings, meeting.chair)
+    host = find_host(meeting.title or meeting.body or "", government, directory)
+    reader = DecisionReader(RoleFinder(directory, government, host), meeting.date, warnings, meeting.chair)
     reader.read(build_outline(paragraphs(lines)))
     warnings.released_with_work(reader.reviews, reader.items)
     if not reader.items and not reader.reviews:

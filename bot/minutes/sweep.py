@@ -53,6 +53,9 @@ def passive_context(node: Node) -> str | None:
 
 # Procedure, not work: 請主席宣布開會, 請秘書宣讀上次紀錄, 煩請各委員參閱; a question asks, it does not assign.
 _PROCEDURE = re.compile(r"宣[布佈讀告]|參閱|請(?:審議|公決|討論|指教|表決)|[?？]\s*$")
+# Cheap first looks before the names are read: anything that could ask someone to act at all.
+_ASKS = re.compile(r"請|由|責成|交|麻煩|要求|應|須|需|務必|負責|主辦|協辦|主政|前|內|下次|底")
+_REQUEST_WORD = re.compile(r"請|責成|交由|交辦|麻煩|要求")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
 _CHAIR = re.compile(r"主席|主持人|召集人")
 
@@ -74,7 +77,11 @@ class Sweep:
 
     def consider(self, text: str, scope: Scope) -> None:
         """One passage outside any decision: an item or a candidate when it asks someone to act."""
-        if text.strip() and not _PROCEDURE.search(text) and self.reader.actionable(text):
+        if not _ASKS.search(text) or _PROCEDURE.search(text):
+            return
+        if scope.context in ("explain", "petition", "speech", "summary", "embedded") and not _REQUEST_WORD.search(text):
+            return  # only an explicit request there is worth showing; a long 說明 is not scanned for names
+        if self.reader.actionable(text):
             self.reader.place(self.reader.item(text, text, scope))
 
     def subtree(self, node: Node, scope: Scope) -> None:

@@ -1,0 +1,79 @@
+"""Internal units named the short way, resolved against the body whose minutes these are.
+
+A bureau's chiefs write 二科 or 秘書室 for its own units, a ministry 統計處 or 戶政司, a city's
+meeting 工務局; the directory cannot know every unit, so such a name is qualified with its host:
+臺中市政府社會局 + 老人福利科, 內政部 + 統計處, 臺南市政府 + 工務局. 縣政府教育處 and 市府工務處 are the
+body's own government's units. A name the directory knows, or one already qualified, is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from config.directory import AgencyDirectory, fold
+
+# Which units a host of each level has, by how their names end.
+_UNITS_OF = {
+    "ministry": re.compile(r"(?:司|署|處|中心|室)$"),
+    "agency": re.compile(r"(?:組|處|室|中心|科)$"),  # a 署, 局 of a ministry
+    "bureau": re.compile(r"(?:科|股|室|組|隊|中心|課)$"),  # a city or county 局／處
+    "local": re.compile(r"(?:局|處|中心|室)$"),  # a city or county government
+}
+_HOST = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:部|署|局|處)(?![\u4e00-\u9fff]{0,1}[長])")
+_OWN_GOVERNMENT = re.compile(r"^(?:縣政府|市政府|縣府|市府|本府|本縣|本市)(?=[\u4e00-\u9fff]{2})")
+_QUALIFIED = re.compile(r"^[\u4e00-\u9fff]{2,3}[縣市](?:政府)?|^[\u4e00-\u9fff]{1,4}部|^本[部局府署處]")
+
+
+@dataclass(frozen=True)
+class Host:
+    name: str | None  # 臺中市政府社會局, 內政部, 環境保護署 …
+    level: str | None  # ministry | agency | bureau | local
+    government: str | None  # the city or county government around it, if any
+
+    def qualify(self, written: str) -> str | None:
+        """The full name of a unit written short, or None when it is not one of the host's units."""
+        name = "".join(fold(written).split())
+        if m := _OWN_GOVERNMENT.match(name):
+            if self.government:
+                return self.government + name[m.end() :]
+            return None
+        if self.name is None or self.level is None or _QUALIFIED.match(name) or name.startswith("各"):
+            return None
+        if _UNITS_OF[self.level].search(name) and name != self.name and not name.endswith("公司"):
+            parent = self.government if self.level == "local" else self.name
+            return (parent or self.name) + name
+        return None
+
+
+def find_host(title: str, government: str | None, directory: AgencyDirectory) -> Host:
+    """The body's own organisation, from the start of its title (臺中市政府社會局113年第5次主管會報)."""
+    text = "".join(fold(title).split())
+    mentions = directory.scan(text, government=government)
+    name: str | None = None
+    kind = ""
+    if mentions and mentions[0].start == 0 and mentions[0].name:
+        agency = directory.get(mentions[0].name)
+        name, kind = mentions[0].name, agency.kind if agency else ""
+        end = mentions[0].end
+        if len(mentions) > 1 and mentions[1].start == end and mentions[1].name:  # 臺中市政府 + 社會局
+            name, kind, end = mentions[1].name, "unit", mentions[1].end
+        if kind in ("ministry", "local") and (m := _HOST.match(text[end:])):  # 衛生福利部 + 臺中醫院
+            name, kind = name + m.group(), "unit"
+    elif m := _HOST.match(text):
+        name, kind = m.group(), "unit"
+    return Host(name, _level(name, kind), government)
+
+
+def _level(name: str | None, kind: str) -> str | None:
+    if name is None:
+        return None
+    if kind == "local" or name.endswith("政府"):
+        return "local"
+    if kind == "ministry" or name.endswith(("部", "委員會")):
+        return "ministry"
+    if name.endswith("署") or (name.endswith("局") and not re.search(r"[市縣]政府", name)):
+        return "agency" if not re.search(r"[市縣]", name[:4]) else "bureau"
+    if name.endswith(("局", "處")):
+        return "bureau"
+    return None

@@ -13,7 +13,12 @@ from docx.shared import RGBColor
 from docx.table import _Row
 
 from bot.reports import render
+from bot.reports.cells import HEADERS, WIDTHS_MM, line_text, row_cells, subtitle
 from bot.reports.model import ReportData
+
+PROGRESS = HEADERS.index("辦理情形")
+PROPOSAL = HEADERS.index("列管建議")
+DECIDED = HEADERS.index("會議決定")
 
 
 @pytest.fixture
@@ -25,37 +30,41 @@ def _texts(doc: WordDocument) -> list[str]:
     return [p.text for p in doc.paragraphs]
 
 
-def test_docx_title_cutoff_and_summary_surround_the_table(word: WordDocument) -> None:
+def test_docx_title_cutoff_and_summary_surround_the_table(word: WordDocument, report: ReportData) -> None:
     assert _texts(word) == [
         "強化社會安全網中央跨部會平台第6次會議",
-        "前次會議決議辦理情形（資料截至 115年6月3日）",
+        subtitle(report),
         "共 5 案：擬解除列管 1 案、擬繼續列管 2 案、尚未決定 2 案；未回報 2 案。",
     ]
     assert len(word.tables) == 1
 
 
-def test_docx_header_cells_are_the_six_columns(word: WordDocument) -> None:
+def test_docx_header_cells_are_the_report_columns(word: WordDocument) -> None:
     header = [cell.text for cell in word.tables[0].rows[0].cells]
-    assert header == ["案號", "案由及決議（定）事項", "主辦／協辦機關", "辦理情形", "列管建議", "會議決定"]
+    assert header == list(HEADERS)
+    assert [round(column.width.mm) for column in word.tables[0].columns] == [
+        round(width) for width in WIDTHS_MM
+    ]
 
 
-def test_docx_rows_show_roc_dates_late_replies_and_silent_agencies(word: WordDocument) -> None:
+def test_docx_rows_show_roc_dates_late_replies_and_silent_agencies(
+    word: WordDocument, report: ReportData
+) -> None:
     rows = word.tables[0].rows
     assert [row.cells[0].text for row in rows[1:]] == ["1", "6", "8", "9", "12"]
-    assert rows[1].cells[3].text == "未回報"
-    assert [p.text for p in rows[2].cells[3].paragraphs] == [
-        "教育部（115/5/18）：已於5/12召開跨部會研商會議，銜接流程草案如附，6月底前函頒。",
-        "衛生福利部（115/5/25，逾期回報）：配合教育部辦理。",
-        "另已函請各縣市提供名冊。",
-        "勞動部：未回報",
-    ]
-    assert rows[2].cells[4].text == "擬繼續列管"
-    assert rows[2].cells[5].text == ""
+    for table_row, row in zip(rows[1:], report.rows, strict=True):
+        expected = [[line_text(line) for line in cell] or [""] for cell in row_cells(row)]
+        assert [[p.text for p in cell.paragraphs] for cell in table_row.cells] == expected
+    assert rows[1].cells[PROGRESS].text == "未回報"
+    lines = [p.text for p in rows[2].cells[PROGRESS].paragraphs]
+    assert "衛生福利部（115/5/25，逾期回報）：配合教育部辦理。" in lines and "另已函請各縣市提供名冊。" in lines
+    assert rows[2].cells[PROPOSAL].text.startswith("擬繼續列管")
+    assert rows[2].cells[DECIDED].text == ""
 
 
 def test_docx_未回報_is_red(word: WordDocument) -> None:
     table = word.tables[0]
-    runs = [run for row in table.rows[1:] for p in row.cells[3].paragraphs for run in p.runs]
+    runs = [run for row in table.rows[1:] for p in row.cells[PROGRESS].paragraphs for run in p.runs]
     missing = [run for run in runs if run.text == "未回報"]
     assert len(missing) == 3  # 案 1, 案 12, and 勞動部 in 案 6
     assert all(run.font.color.rgb == RGBColor(0xFF, 0x00, 0x00) for run in missing)
@@ -118,7 +127,7 @@ def test_docx_footer_numbers_the_pages(word: WordDocument) -> None:
 def test_docx_keeps_user_markup_as_plain_text(word: WordDocument) -> None:
     row = word.tables[0].rows[4]
     assert row.cells[1].paragraphs[0].text == '<script>alert("x")</script> & 家暴｜性侵 | 防治（第5次會議）'
-    assert row.cells[3].text == "內政部（115/5/29）：<b>已完成</b> 修法草案預告。"
+    assert row.cells[PROGRESS].text == "內政部（115/5/29）：<b>已完成</b> 修法草案預告。"
 
 
 def test_docx_properties_name_the_report(word: WordDocument) -> None:
@@ -130,7 +139,7 @@ def test_docx_of_an_empty_report_says_無列管事項(empty_report: ReportData) 
     doc = docx.Document(io.BytesIO(render(empty_report, "docx")))
     assert _texts(doc) == [
         "強化社會安全網中央跨部會平台第6次會議",
-        "前次會議決議辦理情形（資料截至 115年6月3日）",
+        subtitle(empty_report),
         "無列管事項。",
     ]
     assert doc.tables == []

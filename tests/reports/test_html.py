@@ -5,6 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from bot.reports import render
+from bot.reports.cells import HEADERS, plain, row_cells, subtitle
 from bot.reports.model import ReportData
 
 
@@ -52,23 +53,17 @@ def test_html_is_a_standalone_traditional_chinese_page(report: ReportData) -> No
     assert '<html lang="zh-Hant-TW">' in page
     assert '<meta charset="utf-8">' in page
     assert "<h1>強化社會安全網中央跨部會平台第6次會議</h1>" in page
-    assert "前次會議決議辦理情形（資料截至 115年6月3日）" in page
+    assert subtitle(report) in page and "資料截至 115年6月3日" in page
     assert page.rstrip().endswith("</html>")
 
 
 def test_html_table_has_the_header_and_one_row_per_item(report: ReportData) -> None:
     parser = _Table()
     parser.feed(_page(report))
-    assert parser.rows[0] == [
-        "案號",
-        "案由及決議（定）事項",
-        "主辦／協辦機關",
-        "辦理情形",
-        "列管建議",
-        "會議決定",
-    ]
+    assert parser.rows[0] == list(HEADERS)
     assert [row[0] for row in parser.rows[1:]] == ["1", "6", "8", "9", "12"]
-    assert parser.rows[2][3].endswith("勞動部：未回報")
+    assert parser.rows[1:] == [[plain(cell) for cell in row_cells(row)] for row in report.rows]
+    assert "勞動部：未回報" in parser.rows[2][HEADERS.index("辦理情形")]
 
 
 def test_html_marks_未回報_and_逾期回報_for_the_stylesheet(report: ReportData) -> None:

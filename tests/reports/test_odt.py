@@ -10,7 +10,10 @@ from odf.element import Element
 from odf.opendocument import OpenDocument, load
 
 from bot.reports import render
+from bot.reports.cells import HEADERS, line_text, row_cells, subtitle
 from bot.reports.model import ReportData
+
+PROGRESS = HEADERS.index("辦理情形")
 
 
 @pytest.fixture
@@ -35,10 +38,10 @@ def _body_paragraphs(doc: OpenDocument) -> list[str]:
     return [teletype.extractText(p) for p in doc.text.childNodes if p.tagName == "text:p"]
 
 
-def test_odt_title_cutoff_and_summary_surround_the_table(odt: OpenDocument) -> None:
+def test_odt_title_cutoff_and_summary_surround_the_table(odt: OpenDocument, report: ReportData) -> None:
     assert _body_paragraphs(odt) == [
         "強化社會安全網中央跨部會平台第6次會議",
-        "前次會議決議辦理情形（資料截至 115年6月3日）",
+        subtitle(report),
         "共 5 案：擬解除列管 1 案、擬繼續列管 2 案、尚未決定 2 案；未回報 2 案。",
     ]
 
@@ -47,30 +50,22 @@ def test_odt_header_row_is_a_table_header_rows_element(odt: OpenDocument) -> Non
     (head,) = odt.getElementsByType(table.TableHeaderRows)
     (row,) = head.getElementsByType(table.TableRow)
     cells = [teletype.extractText(c) for c in row.getElementsByType(table.TableCell)]
-    assert cells == ["案號", "案由及決議（定）事項", "主辦／協辦機關", "辦理情形", "列管建議", "會議決定"]
+    assert cells == list(HEADERS)
 
 
-def test_odt_cells_hold_the_same_words_as_every_format(odt: OpenDocument) -> None:
+def test_odt_cells_hold_the_same_words_as_every_format(odt: OpenDocument, report: ReportData) -> None:
     rows = _rows(odt)
     assert [row[0] for row in rows[1:]] == [["1"], ["6"], ["8"], ["9"], ["12"]]
-    assert rows[1][3] == ["未回報"]
-    assert rows[2] == [
-        ["6"],
-        [
-            "連結未升學未就業青少年與就業服務體系（第4次會議）",
-            "請教育部於下次會議時就「未升學未就業青少年關懷扶助計畫」與各部會（體系）銜接方式，提出完整報告。",
-        ],
-        ["主辦：教育部", "協辦：勞動部、衛生福利部", "期限：115/6/10"],
-        [
-            "教育部（115/5/18）：已於5/12召開跨部會研商會議，銜接流程草案如附，6月底前函頒。",
-            "衛生福利部（115/5/25，逾期回報）：配合教育部辦理。",
-            "另已函請各縣市提供名冊。",
-            "勞動部：未回報",
-        ],
-        ["擬繼續列管"],
-        [""],
+    for table_row, row in zip(rows[1:], report.rows, strict=True):
+        assert table_row == [[line_text(line) for line in cell] or [""] for cell in row_cells(row)]
+    assert rows[1][PROGRESS] == ["未回報"]
+    assert rows[2][1] == [
+        "連結未升學未就業青少年與就業服務體系（第4次會議）",
+        "請教育部於下次會議時就「未升學未就業青少年關懷扶助計畫」與各部會（體系）銜接方式，提出完整報告。",
     ]
-    assert rows[4][3] == ["內政部（115/5/29）：<b>已完成</b> 修法草案預告。"]
+    assert rows[2][2] == ["主辦：教育部", "協辦：勞動部、衛生福利部"]
+    assert "衛生福利部（115/5/25，逾期回報）：配合教育部辦理。" in rows[2][PROGRESS]
+    assert rows[4][PROGRESS] == ["內政部（115/5/29）：<b>已完成</b> 修法草案預告。"]
 
 
 def _text_style_color(doc: OpenDocument, name: str) -> str:
@@ -126,7 +121,7 @@ def test_odt_of_an_empty_report_says_無列管事項(empty_report: ReportData) -
     doc = load(io.BytesIO(render(empty_report, "odt")))
     assert _body_paragraphs(doc) == [
         "強化社會安全網中央跨部會平台第6次會議",
-        "前次會議決議辦理情形（資料截至 115年6月3日）",
+        subtitle(empty_report),
         "無列管事項。",
     ]
     assert doc.getElementsByType(table.Table) == []

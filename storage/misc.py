@@ -46,13 +46,14 @@ class MiscMixin(StoreBase):
                 return s.get_one(KeyValue, key).value
 
     # ---- minutes waiting for 確認匯入 ----------------------------------------------------
-    def set_pending_import(self, *, chat: str, author: str, source_text: str, body: str | None) -> None:
+    def set_pending_import(self, *, chat: str, author: str, source_text: str, body: str | None,
+                           review: dict | None = None) -> None:
         with self.session() as s:
             found = s.get(PendingImport, chat)
             if found is not None:
                 s.delete(found)
                 s.flush()
-            s.add(PendingImport(chat=chat, author=author, body=body, source_text=source_text,
+            s.add(PendingImport(chat=chat, author=author, body=body, source_text=source_text, review=review,
                                 created_at=self.clock()))
 
     def pending_import(self, *, chat: str) -> PendingImport | None:

@@ -228,6 +228,7 @@ def agency_list(keyword: Annotated[str | None, typer.Argument()] = None) -> None
 
 def main() -> None:
     import bot.cli_import
+    import bot.cli_ops  # backup, restore, move-to
     import bot.cli_remind
     import bot.cli_report
     import bot.cli_web  # noqa: F401  (registers `report`, `web-login`)

@@ -20,6 +20,7 @@ import asyncio
 import logging
 import os
 import socket
+from pathlib import Path
 from typing import Protocol
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -31,6 +32,7 @@ from bot.core import Bot
 from bot.outbox import OutboxSender
 from bot.rounds import clock_time, due_bodies, run_digest, run_scheduled
 from handlers.digest import DEFAULT_TIME, TIME_SETTING
+from storage.backup import scheduled_backup
 
 log = logging.getLogger(__name__)
 MISFIRE_GRACE = 7 * 24 * 3600  # seconds: a daily job missed this long ago still runs, once
@@ -38,6 +40,7 @@ SYNC_EVERY = 5.0
 LEADER_RETRY = 2.0
 LOCK_KEY = int.from_bytes(b"lieguan!", "big")  # pg_try_advisory_lock(bigint), per database
 DIGEST_JOB = "digest"
+BACKUP_JOB = "backup"
 
 _active: ReminderScheduler | None = None  # the scheduler this process leads with, for the jobs
 
@@ -52,6 +55,18 @@ async def digest_job() -> None:
     """APScheduler's job at the digest's time."""
     if _active is not None:
         await _active.run_digest()
+
+
+async def backup_job() -> None:
+    """APScheduler's job at the daily backup's time (LIEGUAN_BACKUP_DIR set): a dated file, old ones pruned."""
+    if _active is not None:
+        settings = _active.bot.settings
+        try:
+            made = await asyncio.to_thread(scheduled_backup, settings.database_url,
+                                           Path(settings.backup_dir or "."), keep=settings.backup_keep)
+            log.info("daily backup written: %s (%d bytes)", made.path, made.bytes)
+        except Exception:
+            log.exception("the daily backup failed")
 
 
 class LeaderLock(Protocol):
@@ -200,6 +215,8 @@ class ReminderScheduler:
         wanted = {f"remind:{b.id}": (b.reminder_time, "bot.scheduler:remind_job", [b.id]) for b in bodies}
         wanted[DIGEST_JOB] = (await asyncio.to_thread(store.setting, key=TIME_SETTING, default=DEFAULT_TIME),
                               "bot.scheduler:digest_job", [])
+        if self.bot.settings.backup_dir:
+            wanted[BACKUP_JOB] = (self.bot.settings.backup_time, "bot.scheduler:backup_job", [])
         if everything:
             for job in self.scheduler.get_jobs():
                 if job.id not in wanted:

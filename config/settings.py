@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     countdown_office_days: list[int] = [5, 2, 1]
     own_date_office_days: list[int] = [3, 1]
 
+    # the daily backup, run by the leader (docs/operations.md); off while backup_dir is unset
+    backup_dir: str | None = None
+    backup_keep: int = 14
+    backup_time: str = "03:15"
+
     @property
     def line_enabled(self) -> bool:
         return bool(self.line_channel_secret and self.line_channel_access_token)

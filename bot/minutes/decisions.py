@@ -18,7 +18,7 @@ from bot.minutes.model import Item, Review
 from bot.minutes.outline import Node
 from bot.minutes.rocdate import find_due
 from bot.minutes.roles import Owner, Owners, RoleFinder
-from bot.minutes.sweep import Sweep, context_of, passive_context
+from bot.minutes.sweep import Sweep, context_of, instructs, passive_context
 from bot.minutes.tables import read_table
 from bot.minutes.textutil import squeeze_cjk
 from bot.minutes.warnings import Warnings
@@ -100,6 +100,8 @@ class DecisionReader:
         elif node.kind == "label" and node.label_kind == "decision":
             label = squeeze_cjk(node.label)
             self.items += self._decide(node.body, node.children, replace(scope, label=label, context="decision"))
+        elif node.kind == "text":
+            self.sweep.prose(node, scope)
         elif node.kind == "turn":
             self.sweep.turn(node, scope, self.chair)
         elif passive:  # 說明：, 陳情理由：, 回應： …
@@ -107,7 +109,8 @@ class DecisionReader:
         elif node.kind == "point":  # （一）社會局： — a titled point holding its own 決定
             section = "、".join(filter(None, (scope.section, _marker(node.marker))))
             point_scope = replace(scope, path=(*scope.path, _marker(node.marker)))
-            self.sweep.consider(node.text, point_scope)
+            if not (node.para and node.para.label_kind):  # • 說明：… — its label child speaks for it
+                self.sweep.consider(node.text, point_scope)
             if node.container:
                 scope = replace(scope, context=context_of(node), heading=squeeze_cjk(node.text)[:12])
             self.children(node.children, replace(scope, section=section))
@@ -165,7 +168,7 @@ class DecisionReader:
             scope = replace(scope, head=self._sentence_case(part))
         owners, inferred = self._owners(part, scope)
         due = find_due(part, self.meeting_date)
-        directive = self.roles.has_request(part) or bool(self.roles.requested(part))
+        directive = self.roles.has_request(part) or bool(self.roles.requested(part)) or instructs(part)
         confidence, reason = weigh(Evidence(
             scope.context, scope.label or scope.heading, tuple(o.shown for o in owners), inferred, directive,
             bool(due.value or scope.lead_due), part,

@@ -21,6 +21,7 @@ _RULE = re.compile(r"^\s*(?:[-*_=]\s*){3,}$|^\s*:::+\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _ENTITY = {"&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"'}
 # One character, one space, one character …: letter-spaced or OCR-spaced text.
+_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f]) +| +(?=[^\x00-\x7f])")
 _SPACED_RUN = re.compile(r"(?<!\S)\S+(?: \S+)+")
 
 
@@ -36,6 +37,8 @@ def plain_lines(text: str) -> str:
         if _RULE.match(line) or _TABLE_RULE.match(line):
             out.append("")
             continue
+        if line.count("|") == 1 and line.strip().endswith("|"):
+            line = line.replace("|", "")  # 案 由 | / 建請縣府… |: a flattened two-column table
         line = _QUOTE.sub("", _HEADING.sub("", line))
         line = _BULLET.sub(r"\1• ", _EMPHASIS.sub("", line))
         out.append(despace(line))
@@ -46,6 +49,9 @@ def despace(line: str) -> str:
     """「1 1 2 年 度 第 1 6 次」 → 「112年度第16次」; wide gaps between columns are kept."""
     if line.count(" ") < 2:
         return line
+    tokens = line.split()
+    if len(tokens) >= 8 and sum(len(t) == 1 for t in tokens) >= 0.7 * len(tokens):
+        return _CJK_GAP.sub("", line)  # a whole text extracted one character at a time
     return _SPACED_RUN.sub(_join, line)
 
 

@@ -20,13 +20,12 @@ PLACEHOLDERS = ("各相關單位", "相關單位", "相關局處", "相關機關
 _PLACEHOLDER = re.compile("|".join(PLACEHOLDERS))
 # 各科室, 各處室, 各鄉鎮市公所, 各編組單位: a collective addressee, kept whole as written.
 _COLLECTIVE = re.compile(
-    r"各[\u4e00-\u9fff]{0,4}?(?:科處室|局處室|科室|處室|局處|部會|司署|單位|機關|學校|分局|公所|科|處|局|課|室|組|校|隊)"
-    r"(?![\u4e00-\u9fff]?(?:室|處|所))"
+    r"各[\u4e00-\u9fff]{0,4}(?:科處室|局處室|科室|處室|局處|部會|司署|單位|機關|學校|分局|公所|系所|科|處|局|課|室|組|校|隊|所)"
 )
 # An agency the directory does not know still looks like one: a short name ending like an agency,
 # or a building committee's officer or contractor (總幹事, 財務委員, 保全公司).
 _UNKNOWN = re.compile(
-    r"[\u4e00-\u9fff]{1,8}?(?:委員會|辦公室|公所|中心|政府|單位|部|會|署|局|處|司|院|科|課|室|組|隊|館|校)"
+    r"[\u4e00-\u9fff]{1,8}?(?:委員會|辦公室|公所|中心|政府|單位|部|會|署|局|處|司|院|科|課|室|組|隊|館|校)(?!長)"
     r"|[\u4e00-\u9fff]{1,3}?(?:總幹事|幹事|委員(?!會)|公司|廠商)"
 )
 # What follows 請 when no agency does (請將…, 請於…, 請儘速…, 請依…): a name never starts so.
@@ -36,7 +35,7 @@ _NOT_A_NAME = re.compile(r"[之的及與、，]|(?:社會|機會|都會|體會)$
 # Names that start with a character that otherwise never starts one (原 as in 原單位, 原計畫).
 _CLEAR_NAME = re.compile(r"^(?:原住民|原民|原鄉)")
 _GOV_UNIT = re.compile(r"(?:縣政府|市政府|縣府|市府)\s*(?P<unit>[\u4e00-\u9fff]{1,8}?(?:局|處|所|中心|室))")
-_TAIL = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:科|課|股|組|室|中心|隊|處|局|署|司)")
+_TAIL = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:委員會|公所|科|課|股|組|室|中心|隊|處|局|署|司)(?!長)")
 
 
 @dataclass
@@ -130,6 +129,8 @@ class NameReader:
                 # 桃園市政府文化資產科, 本部統計處: a part the directory lacks, under a name it knows
                 written = text[mention.start : tail.end()]
                 full = (mention.name + text[tail.start() : tail.end()]) if mention.name else None
+                if written.rstrip().endswith("公所"):  # 宜蘭縣南澳鄉公所: a township's office, not the county's unit
+                    full = written
                 return Owner(written, "".join(full.split()) if full else None, role, at=mention.start), tail.end()
         name = mention.name or self.host.qualify(mention.written)
         return Owner(mention.written, name, role, at=mention.start), mention.end

@@ -34,7 +34,7 @@ _SECTION_TITLE = re.compile(r"^[^:：(（【\[]{1,30}")
 
 @dataclass
 class Node:
-    kind: str  # root | section | case | label | point | row | turn
+    kind: str  # root | section | case | label | point | row | turn | text
     key: str  # the numbering style that opened it (or SECTION, CASE, LABEL)
     para: Para | None = None
     children: list[Node] = field(default_factory=list)
@@ -87,6 +87,8 @@ class OutlineBuilder:
                 self._case(para)
             elif para.kind == "label":
                 self._label(para)
+            elif para.kind == "text":  # prose: a news report of a meeting, a paragraph after a table
+                self.stack[-1].children.append(Node("text", "TEXT", para, scoped=self._scoped()))
             elif para.kind == "turn":  # a speaker's words: what follows is theirs until the next turn
                 while not self.stack[-1].container or self.stack[-1].kind == "turn":
                     self.stack.pop()

@@ -31,7 +31,7 @@ def _words(*words: str) -> str:
     return "|".join(r"\s*".join(re.escape(ch) for ch in word) for word in sorted(words, key=len, reverse=True))
 
 
-_ROLE = _words("主席", "主持人", "院長", "部長", "市長", "縣長", "副市長", "副縣長", "召集人", "副召集人", "政務委員",
+_ROLE = _words("大會", "審查會", "主席", "主持人", "院長", "部長", "市長", "縣長", "副市長", "副縣長", "召集人", "副召集人", "政務委員",
                "次長", "局長", "處長", "署長", "會議")
 _DECISION = (
     rf"(?:(?:{_ROLE})(?:\([^)]{{0,30}}\))?\s*)?"
@@ -54,7 +54,7 @@ _HEADER = _words(
 )
 _LABEL = re.compile(
     rf"^(?:(?P<decision>{_DECISION})|(?P<explain>{_EXPLAIN})|(?P<meta>{_META})|(?P<header>{_HEADER}))"
-    r"\s*(?:[:：]|$)"
+    r"\s*(?:[:：]|$|(?P<gap>\s+)(?=\S))"
 )
 _CASE = re.compile(
     rf"^(?:(?P<des>(?:案由|提案)\s*(?:第\s*)?(?P<n1>{NUM})?\s*案?"
@@ -158,13 +158,21 @@ def _split_head(para: Para, rest: str) -> None:
         para.kind = "case" if para.kind == "text" else para.kind
         para.head, para.body = _head_and_body(rest, m.end())
         return
-    if m := _LABEL.match(folded):
-        para.label_kind = m.lastgroup or ""
+    if (m := _LABEL.match(folded)) and _label_ends(m):
+        para.label_kind = next(k for k in ("decision", "explain", "meta", "header") if m.group(k))
         para.label = squeeze_cjk(rest[: m.end(para.label_kind)])
         para.kind = "label" if para.kind == "text" else para.kind
         para.head, para.body = _head_and_body(rest, m.end())
         return
     para.body = rest
+
+
+def _label_ends(m: re.Match[str]) -> bool:
+    """決議：, or a label set apart by spacing (說  明 目前…, 決 議 照案通過) rather than a sentence's first word."""
+    if m.group("gap") is None:
+        return True
+    kind = next(k for k in ("decision", "explain", "meta", "header") if m.group(k))
+    return len(m.group("gap")) >= 2 or bool(re.search(r"\s", m.group(kind)))
 
 
 def _head_and_body(rest: str, end: int) -> tuple[str, str]:

@@ -32,6 +32,7 @@ _MODAL = re.compile(r"\s*(?:仍|亦|也|均|皆)?\s*(?:應|須|需|務必|負責
 # （工務局）（教育處、工務處） closing a point: its owners, written last.
 _TRAILING = re.compile(r"[(（]\s*(?P<names>[^()（）:：]{2,40}?)\s*[)）]\s*[。.]?\s*$")
 # …，B局提供資料: a clause that opens with an agency doing something is that agency's part.
+_CLAUSE_START = re.compile(r"(?:^|[，,；;。：:])\s*(?:並|另|再|且)?\s*")
 _CLAUSE = re.compile(r"[，,；;]\s*(?:並|另|再)?\s*")
 _HELPS = re.compile(r"\s*(?:也|亦|並|則|再)?\s*(?:提供|協助|配合|協辦|支援|籌措|派員|會同|補充|參與|共同)")
 
@@ -53,6 +54,12 @@ class RoleFinder:
         anchors += [(m.end(), None) for m in _BY.finditer(folded)
                     if self.names.one(text, folded, at, skip_space(folded, m.end()), LEAD)[0] is not None]
         anchors += [(m.start, m) for m in mentions if m.name and _MODAL.match(folded, m.end)]  # 本部各司署應…
+        for clause in _CLAUSE_START.finditer(folded):  # 各鄉鎮市公所應…, 本校應…: a name opening a clause, then 應
+            found = Owners()
+            end = self.names.run(text, folded, at, clause.end(), found, with_assist=False)
+            if found and _MODAL.match(folded, end):
+                for owner in found.owners:
+                    asked.add(owner)
         for pos, mention in sorted(anchors, key=lambda a: a[0]):
             if mention is None:
                 self.names.run(text, folded, at, pos, asked)

@@ -56,8 +56,16 @@ _PROCEDURE = re.compile(r"宣[布佈讀告]|參閱|請(?:審議|公決|討論|�
 # Cheap first looks before the names are read: anything that could ask someone to act at all.
 _ASKS = re.compile(r"請|由|責成|交|麻煩|要求|應|須|需|務必|負責|主辦|協辦|主政|前|內|下次|底")
 _REQUEST_WORD = re.compile(r"請|責成|交由|交辦|麻煩|要求")
+# Outside a decision label, prose asks in other words too: 校長指示再研議…
+_INSTRUCTS = re.compile(r"指示|裁示|要求")
+# Weaker: what ought to be done (本校應…, 更要…), taken only when someone is named as doing it.
+_SOFT = re.compile(r"(?<![因反回對供適相呼響順感答理])應(?![用變對徵允邀屆])|須|務必|必須|更要|也要|仍要")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
 _CHAIR = re.compile(r"主席|主持人|召集人")
+
+
+def instructs(text: str) -> bool:
+    return bool(_INSTRUCTS.search(text))
 
 
 def sentences(text: str) -> list[str]:
@@ -81,7 +89,7 @@ class Sweep:
             return
         if scope.context in ("explain", "petition", "speech", "summary", "embedded") and not _REQUEST_WORD.search(text):
             return  # only an explicit request there is worth showing; a long 說明 is not scanned for names
-        if self.reader.actionable(text):
+        if self.reader.actionable(text) or _INSTRUCTS.search(text) or _SOFT.search(text):
             self.reader.place(self.reader.item(text, text, scope))
 
     def subtree(self, node: Node, scope: Scope) -> None:
@@ -93,6 +101,11 @@ class Sweep:
             self.consider(node.body if node.kind == "label" else node.text, scope)
         for child in node.children:
             self.subtree(child, scope)
+
+    def prose(self, node: Node, scope: Scope) -> None:
+        """A paragraph without numbering: each sentence on its own."""
+        for sentence in sentences(node.text):
+            self.consider(sentence, scope)
 
     def turn(self, node: Node, scope: Scope, chair: str | None) -> None:
         """A speaker's words: the chair's instructions and releases count, anyone else's are shown only."""

@@ -15,13 +15,14 @@ from config.directory import AgencyDirectory, fold
 
 # Which units a host of each level has, by how their names end.
 _UNITS_OF = {
-    "ministry": re.compile(r"(?:司|署|處|中心|室)$"),
+    "ministry": re.compile(r"(?:司|署|局|處|中心|室)$"),
     "agency": re.compile(r"(?:組|處|室|中心|科)$"),  # a 署, 局 of a ministry
     "bureau": re.compile(r"(?:科|股|室|組|隊|中心|課)$"),  # a city or county 局／處
     "local": re.compile(r"(?:局|處|中心|室)$"),  # a city or county government
 }
 _HOST = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:部|署|局|處)(?![\u4e00-\u9fff]{0,1}[長])")
 _OWN_GOVERNMENT = re.compile(r"^(?:縣政府|市政府|縣府|市府|本府|本縣|本市)(?=[\u4e00-\u9fff]{2})")
+_SELF = ("本局", "本處", "本署", "本部", "本府", "本縣", "本市", "本會", "本中心", "本院", "本校", "本所")
 _QUALIFIED = re.compile(r"^[\u4e00-\u9fff]{2,3}[縣市](?:政府)?|^[\u4e00-\u9fff]{1,4}部|^本[部局府署處]")
 
 
@@ -34,6 +35,10 @@ class Host:
     def qualify(self, written: str) -> str | None:
         """The full name of a unit written short, or None when it is not one of the host's units."""
         name = "".join(fold(written).split())
+        if name in _SELF and self.name:  # 本局 in a bureau's own minutes
+            if name in ("本府", "本縣", "本市"):
+                return self.government
+            return self.name if self.name.endswith(name[1:]) else None
         if m := _OWN_GOVERNMENT.match(name):
             if self.government:
                 return self.government + name[m.end() :]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+_MARKUP_CHARS = re.compile(r"[<>#*_|:=+・‧∙-]")
 _FRONT_MATTER = re.compile(r"\A\s*---\s*\n.*?\n---\s*\n", re.DOTALL)
 _TAG = re.compile(r"<\s*br\s*/?\s*>|</?(?:p|div|span|b|strong|em|i|u|font|td|tr|th|table|tbody|thead|li|ul|ol)\b[^>]*>",
                   re.IGNORECASE)
@@ -33,16 +34,20 @@ def plain_lines(text: str) -> str:
         text = text.replace(entity, char)
     out = []
     for line in text.split("\n"):
-        line = _TAG.sub("", line)
-        if _RULE.match(line) or _TABLE_RULE.match(line):
-            out.append("")
-            continue
-        if line.count("|") == 1 and line.strip().endswith("|"):
-            line = line.replace("|", "")  # 案 由 | / 建請縣府… |: a flattened two-column table
-        line = _QUOTE.sub("", _HEADING.sub("", line))
-        line = _BULLET.sub(r"\1• ", _EMPHASIS.sub("", line))
-        out.append(despace(line))
+        if _MARKUP_CHARS.search(line):  # most lines of most minutes have none: keep them cheap
+            line = _markdown(line)
+        out.append(despace(line) if line.count(" ") >= 2 else line)
     return "\n".join(out)
+
+
+def _markdown(line: str) -> str:
+    line = _TAG.sub("", line)
+    if _RULE.match(line) or _TABLE_RULE.match(line):
+        return ""
+    if line.count("|") == 1 and line.strip().endswith("|"):
+        line = line.replace("|", "")  # 案 由 | / 建請縣府… |: a flattened two-column table
+    line = _QUOTE.sub("", _HEADING.sub("", line))
+    return _BULLET.sub(r"\1• ", _EMPHASIS.sub("", line))
 
 
 def despace(line: str) -> str:

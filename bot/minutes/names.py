@@ -20,7 +20,7 @@ PLACEHOLDERS = ("各相關單位", "相關單位", "相關局處", "相關機關
 _PLACEHOLDER = re.compile("|".join(PLACEHOLDERS))
 # 各科室, 各處室, 各鄉鎮市公所, 各編組單位: a collective addressee, kept whole as written.
 _COLLECTIVE = re.compile(
-    r"各[\u4e00-\u9fff]{0,4}(?:科處室|局處室|科室|處室|局處|部會|司署|單位|機關|學校|分局|公所|系所|科|處|局|課|室|組|校|隊|所)"
+    r"各[\u4e00-\u9fff]{0,4}(?:科處室|局處室|科室|處室|局處|部會|司署|單位|機關|學校|分局|公所|系所|主管|科|處|局|課|室|組|校|隊|所)"
 )
 # An agency the directory does not know still looks like one: a short name ending like an agency,
 # or a building committee's officer or contractor (總幹事, 財務委員, 保全公司).
@@ -31,7 +31,7 @@ _UNKNOWN = re.compile(
 # What follows 請 when no agency does (請將…, 請於…, 請儘速…, 請依…): a name never starts so.
 _NOT_A_NAME_START = set("及與和暨或原邀偕會責派請由向跟給讓使將把於在就依針對再儘速持續提研辦加積落確務召督檢盤訂修規擬建強整彙評協參審掌釐留注妥完補"
                         "說通送納函轉查填上核配並即先仍也另一共多予視考分進善適有如以不能可給作做處列跳思側增")
-_NOT_A_NAME = re.compile(r"[之的及與、，]|(?:社會|機會|都會|體會)$")
+_NOT_A_NAME = re.compile(r"[之的、，]|(?:局|處|署|司|部|會|科|室|組|中心|公所|隊)[及與]|^[^及與]*$(?<=社會|機會|都會|體會)")
 # Names that start with a character that otherwise never starts one (原 as in 原單位, 原計畫).
 _CLEAR_NAME = re.compile(r"^(?:原住民|原民|原鄉)")
 _GOV_UNIT = re.compile(r"(?:縣政府|市政府|縣府|市府)\s*(?P<unit>[\u4e00-\u9fff]{1,8}?(?:局|處|所|中心|室))")

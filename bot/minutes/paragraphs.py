@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.minutes.textutil import NUM, fold, squeeze_cjk
+from bot.minutes.textutil import NUM, fold, squeeze_cjk, zh_int
 
 _MARKERS = [
     ("sec", r"(?:[壹貳參肆伍陸柒捌玖]?拾)?[壹貳參肆伍陸柒捌玖]\s*[、.]|[壹貳參肆伍陸柒捌玖]?拾\s*[、.]"),
@@ -111,7 +111,37 @@ def paragraphs(lines: list[str]) -> list[Para]:
             paras[-1].body += line.strip()
         else:
             paras.append(Para("text", body=line.strip()))
-    return paras
+    return [piece for para in paras for piece in _split_inline(para)]
+
+
+# Points run together on one line (主席裁示：（一）…。（二）…。): numbering inside a paragraph.
+_INLINE = [
+    ("pcn", re.compile(r"[(（]\s*([一二三四五六七八九十]{1,3})\s*[)）]")),
+    ("par", re.compile(r"[(（]\s*(\d{1,2})\s*[)）]")),
+    ("cn", re.compile(r"(?:(?<=[。；;：:，,\s])|^)([一二三四五六七八九十]{1,3})\s*、")),
+]
+
+
+def _split_inline(para: Para) -> list[Para]:
+    """The paragraph, and the points written inline in its body when they count 1, 2, 3 … in order."""
+    if para.kind == "row" or len(para.body) < 8:
+        return [para]
+    folded = fold(para.body)
+    for style, pattern in _INLINE:
+        chain: list[re.Match[str]] = []
+        for m in pattern.finditer(folded):
+            if zh_int(m.group(1)) == len(chain) + 1:
+                chain.append(m)
+        if len(chain) < 2:
+            continue
+        body, pieces = para.body, []
+        for m, following in zip(chain, [*chain[1:], None], strict=True):
+            piece = Para("point", marker=squeeze_cjk(body[m.start() : m.end()]), style=style)
+            _split_head(piece, body[m.end() : following.start() if following else len(body)].strip())
+            pieces += _split_inline(piece)
+        para.body = body[: chain[0].start()].strip()
+        return ([para] if para.body or para.kind != "text" else []) + pieces
+    return [para]
 
 
 def _opening(line: str) -> Para | None:

@@ -54,7 +54,7 @@ class RoleFinder:
         anchors += [(m.end(), None) for m in _BY.finditer(folded)
                     if self.names.one(text, folded, at, skip_space(folded, m.end()), LEAD)[0] is not None]
         anchors += [(m.start, m) for m in mentions if m.name and _MODAL.match(folded, m.end)]  # 本部各司署應…
-        for clause in _CLAUSE_START.finditer(folded):  # 各鄉鎮市公所應…, 本校應…: a name opening a clause, then 應
+        for clause in _CLAUSE_START.finditer(folded) if not anchors else ():  # 各鄉鎮市公所應…: a clause's subject
             found = Owners()
             end = self.names.run(text, folded, at, clause.end(), found, with_assist=False)
             if found and _MODAL.match(folded, end):

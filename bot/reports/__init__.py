@@ -14,14 +14,17 @@ from contextlib import suppress
 from pathlib import Path
 from typing import NoReturn
 
-from bot.reports import csv, docx, html, markdown, odt
+from bot.reports import csv, docx, html, markdown, odt, pdf, xlsx
+from bot.reports.errors import ReportError
 from bot.reports.model import ReportData, ReportReply, ReportRow, ReportSummary
 
-FORMATS = ("docx", "odt", "md", "csv", "html")
+FORMATS = ("docx", "odt", "pdf", "xlsx", "md", "csv", "html")
 
 MIME: dict[str, str] = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "odt": "application/vnd.oasis.opendocument.text",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "md": "text/markdown; charset=utf-8",
     "csv": "text/csv; charset=utf-8",
     "html": "text/html; charset=utf-8",
@@ -30,6 +33,8 @@ MIME: dict[str, str] = {
 _RENDERERS: dict[str, Callable[[ReportData], bytes]] = {
     "docx": docx.render,
     "odt": odt.render,
+    "pdf": pdf.render,
+    "xlsx": xlsx.render,
     "md": markdown.render,
     "csv": csv.render,
     "html": html.render,
@@ -37,10 +42,9 @@ _RENDERERS: dict[str, Callable[[ReportData], bytes]] = {
 
 # Characters that Windows, macOS or a chat app would refuse in a file name.
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-
-
-class ReportError(Exception):
-    """A report that cannot be produced or saved; str() is a zh-TW answer that says what to do."""
+# What reads as a file type after the last dot (「.txt」), as opposed to a dot inside a name (「115.12.7報告」).
+_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,4}$")
+_SAME_FORMAT = {"htm": "html", "markdown": "md"}
 
 
 def _format(fmt: str) -> str:
@@ -51,7 +55,7 @@ def _format(fmt: str) -> str:
 
 
 def render(data: ReportData, fmt: str) -> bytes:
-    """The whole report in one format (docx, odt, md, csv or html)."""
+    """The whole report in one format (one of FORMATS); pdf needs LibreOffice, else ReportError."""
     return _RENDERERS[_format(fmt)](data)
 
 
@@ -59,6 +63,33 @@ def default_filename(data: ReportData, fmt: str) -> str:
     """強化社會安全網中央跨部會平台第6次會議_前次會議決議辦理情形.docx"""
     stem = _UNSAFE_NAME.sub("_", f"{data.title()}_前次會議決議辦理情形")
     return f"{stem}.{_format(fmt)}"
+
+
+def _extension(path: Path) -> str | None:
+    found = _EXTENSION.search(path.name)
+    return found.group()[1:].lower() if found and found.start() > 0 else None
+
+
+def check_extension(path: Path, fmt: str) -> None:
+    """A name ending in another format's extension (報告.txt for docx) is refused: the file would open
+    in the wrong program, or not at all. A name without an extension is accepted as it is."""
+    fmt, extension = _format(fmt), _extension(Path(path))
+    if extension is None or _SAME_FORMAT.get(extension, extension) == fmt:
+        return
+    fixed = Path(path).with_suffix(f".{fmt}").name
+    other = _SAME_FORMAT.get(extension, extension)
+    instead = f"，或改用 {other} 格式" if other in _RENDERERS else ""
+    raise ReportError(f"檔名「{Path(path).name}」的副檔名 .{extension} 與報告格式 {fmt} 不符："
+                      f"請把檔名改成「{fixed}」{instead}。")
+
+
+def with_extension(path: Path, fmt: str) -> Path:
+    """報告 → 報告.docx: a name without an extension gets the format's; any other is checked."""
+    path = Path(path)
+    if _extension(path) is None and not path.is_dir():
+        return path.with_name(f"{path.name}.{_format(fmt)}")
+    check_extension(path, fmt)
+    return path
 
 
 def _explain(exc: OSError, path: Path, fmt: str) -> str:
@@ -77,9 +108,11 @@ def _explain(exc: OSError, path: Path, fmt: str) -> str:
 
 
 def write_report(data: ReportData, fmt: str, path: Path) -> Path:
-    """Render, write to a temporary file beside `path`, then rename: `path` is whole or untouched."""
-    content = render(data, fmt)
+    """Render, write to a temporary file beside `path`, then rename: `path` is whole or untouched.
+    A name whose extension is another format's is refused before anything is rendered."""
     fmt, path = _format(fmt), Path(path)
+    check_extension(path, fmt)
+    content = render(data, fmt)
     if path.is_dir():
         _fail(IsADirectoryError(errno.EISDIR, "is a directory"), path, fmt)
     try:
@@ -114,7 +147,9 @@ __all__ = [
     "ReportReply",
     "ReportRow",
     "ReportSummary",
+    "check_extension",
     "default_filename",
     "render",
+    "with_extension",
     "write_report",
 ]

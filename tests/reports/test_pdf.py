@@ -5,16 +5,21 @@ LibreOffice is a test dependency (`make system-deps` installs it), so its absenc
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
 import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from bot.reports import write_report
+from bot.reports import ReportError, pdf, render, write_report
+from bot.reports.cells import subtitle
+from bot.reports.model import ReportData
 from tests.reports.samples import BODY, long_report
 
 ROWS = 60
@@ -88,7 +93,7 @@ def test_every_page_is_numbered_in_the_footer(pdfs: dict[str, PdfReader], fmt: s
 def test_the_chinese_text_survives_printing(pdfs: dict[str, PdfReader], fmt: str) -> None:
     text = "".join(_pages(pdfs[fmt]))
     assert f"{BODY}第6次會議" in text
-    assert "前次會議決議辦理情形（資料截至115年6月3日）" in text
+    assert re.sub(r"\s+", "", subtitle(long_report(ROWS))) in text and "資料截至115年6月3日" in text
     assert "未回報" in text and "逾期回報" in text
     assert "教育部（115/5/18）" in text
     assert f"共{ROWS}案：擬解除列管15案、擬繼續列管30案、尚未決定15案；未回報30案。" in text
@@ -126,3 +131,55 @@ def test_no_row_is_split_across_two_pages(pdfs: dict[str, PdfReader], fmt: str) 
     for number, text in enumerate(_pages(pdfs[fmt]), start=1):
         for first, last in ROW_ENDS:
             assert text.count(first) == text.count(last), f"page {number} holds part of a row ({first}…)"
+
+
+# `--format pdf`: the report's own PDF, made by LibreOffice from the .odt.
+
+
+def test_the_pdf_format_is_the_odt_printed_by_libreoffice(report: ReportData) -> None:
+    reader = PdfReader(io.BytesIO(render(report, "pdf")))
+    text = "".join(_pages(reader))
+    assert f"{BODY}第6次會議" in text and "未回報" in text and "教育部（115/5/18）" in text
+    assert all((round(float(p.mediabox.width)), round(float(p.mediabox.height))) == (842, 595) for p in reader.pages)
+    assert len(_font_families(reader)) == 1
+
+
+def test_two_pdfs_made_at_once_do_not_share_a_libreoffice_profile(report: ReportData) -> None:
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        made = list(pool.map(lambda _: render(report, "pdf"), range(2)))
+    assert all(pdf.startswith(b"%PDF-") for pdf in made)
+
+
+def test_without_libreoffice_the_pdf_format_names_the_package_to_install(
+    report: ReportData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH with no soffice on it
+    with pytest.raises(ReportError) as caught:
+        render(report, "pdf")
+    assert "沒有安裝 LibreOffice" in str(caught.value) and "libreoffice-writer-nogui" in str(caught.value)
+
+
+def test_a_libreoffice_that_hangs_is_stopped_with_a_clear_message(
+    report: ReportData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stand-in soffice that never finishes, with its own child: both are gone after the timeout."""
+    pids = tmp_path / "pids"
+    hanging = tmp_path / "soffice"
+    hanging.write_text(f"#!/bin/sh\nsleep 60 &\necho $$ $! > {pids}\nwait\n")
+    hanging.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path) + os.pathsep + os.environ["PATH"])
+    monkeypatch.setattr(pdf, "CONVERT_TIMEOUT", 1)
+    started = time.monotonic()
+    with pytest.raises(ReportError, match="LibreOffice 轉檔超過 1 秒仍未完成"):
+        render(report, "pdf")
+    assert time.monotonic() - started < 10
+    assert not [pid for pid in pids.read_text().split() if _running(int(pid))]
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (a killed orphan waits for PID 1 to reap it, which a container may never do)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"

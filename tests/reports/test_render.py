@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.reports import FORMATS, MIME, ReportError, default_filename, render, write_report
+from bot.reports import FORMATS, MIME, ReportError, default_filename, render, with_extension, write_report
 from bot.reports.model import ReportData
 
 SIGNATURES = {
     "docx": b"PK",
     "odt": b"PK",
+    "pdf": b"%PDF-",
+    "xlsx": b"PK",
     "md": "強化".encode(),
     "csv": b"\xef\xbb\xbf",
     "html": b"<!DOCTYPE html>",
@@ -28,6 +30,8 @@ def test_every_format_has_a_media_type() -> None:
     assert set(MIME) == set(FORMATS)
     assert MIME["docx"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     assert MIME["odt"] == "application/vnd.oasis.opendocument.text"
+    assert MIME["pdf"] == "application/pdf"
+    assert MIME["xlsx"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def test_format_names_forgive_case_and_a_leading_dot(report: ReportData) -> None:
@@ -36,15 +40,19 @@ def test_format_names_forgive_case_and_a_leading_dot(report: ReportData) -> None
 
 def test_an_unknown_format_is_refused_with_the_list_of_formats(report: ReportData) -> None:
     with pytest.raises(ReportError) as caught:
-        render(report, "pdf")
-    assert str(caught.value) == "不支援的報告格式「pdf」。可用的格式：docx、odt、md、csv、html。"
+        render(report, "rtf")
+    assert str(caught.value) == "不支援的報告格式「rtf」。可用的格式：docx、odt、pdf、xlsx、md、csv、html。"
 
 
 def test_default_filename_is_the_title_and_the_format(report: ReportData) -> None:
     assert default_filename(report, "odt") == "強化社會安全網中央跨部會平台第6次會議_前次會議決議辦理情形.odt"
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+# A PDF carries the moment LibreOffice made it, so two renderings differ; every other format is steady.
+STEADY = [fmt for fmt in FORMATS if fmt != "pdf"]
+
+
+@pytest.mark.parametrize("fmt", STEADY)
 def test_write_report_writes_exactly_what_render_returns(
     report: ReportData, fmt: str, tmp_path: Path
 ) -> None:
@@ -52,6 +60,38 @@ def test_write_report_writes_exactly_what_render_returns(
     assert write_report(report, fmt, target) == target
     assert target.read_bytes() == render(report, fmt)
     assert os.listdir(tmp_path) == [target.name], "no temporary file is left behind"
+
+
+def test_write_report_writes_a_whole_pdf(report: ReportData, tmp_path: Path) -> None:
+    target = write_report(report, "pdf", tmp_path / "報告.pdf")
+    assert target.read_bytes().startswith(b"%PDF-") and target.read_bytes().rstrip().endswith(b"%%EOF")
+    assert os.listdir(tmp_path) == ["報告.pdf"], "no temporary file is left behind"
+
+
+def test_a_name_with_another_formats_extension_is_refused_and_nothing_is_written(
+    report: ReportData, tmp_path: Path
+) -> None:
+    with pytest.raises(ReportError) as caught:
+        write_report(report, "docx", tmp_path / "r.txt")
+    assert str(caught.value) == "檔名「r.txt」的副檔名 .txt 與報告格式 docx 不符：請把檔名改成「r.docx」。"
+    with pytest.raises(ReportError, match=r"請把檔名改成「r\.docx」，或改用 odt 格式"):
+        write_report(report, "docx", tmp_path / "r.odt")
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_formats_own_extension_in_any_case_is_accepted(report: ReportData, tmp_path: Path) -> None:
+    write_report(report, "docx", tmp_path / "R.DOCX")
+    write_report(report, "html", tmp_path / "r.htm")
+    write_report(report, "md", tmp_path / "r.markdown")
+    assert sorted(os.listdir(tmp_path)) == ["R.DOCX", "r.htm", "r.markdown"]
+
+
+def test_a_name_without_an_extension_gets_the_formats() -> None:
+    assert with_extension(Path("第6次會議"), "xlsx") == Path("第6次會議.xlsx")
+    assert with_extension(Path("out/115.12.7報告"), "odt") == Path("out/115.12.7報告.odt"), "a dot is not an extension"
+    assert with_extension(Path("r.csv"), "csv") == Path("r.csv")
+    with pytest.raises(ReportError):
+        with_extension(Path("r.txt"), "csv")
 
 
 def test_write_report_replaces_an_older_report_whole(report: ReportData, tmp_path: Path) -> None:

@@ -1,0 +1,187 @@
+"""Excel (.xlsx) for secretariats who keep their trackers in Excel.
+
+The first sheet is the report itself, cell for cell what the .docx shows (未回報 in red through rich
+text), printable as it stands: A4 landscape, one page wide, the header row frozen on screen and
+repeated on every printed page. The second sheet lists every reply ever stored on these items,
+withdrawn and corrected ones included, so a secretariat can filter and audit in Excel.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, time
+from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell as XlCell
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from bot.dates import roc_datetime
+from bot.reports.cells import (
+    END_MARGIN_MM,
+    HEADERS,
+    NOTHING,
+    SIDE_MARGIN_MM,
+    WIDTHS_MM,
+    Cell,
+    Mark,
+    clean,
+    line_text,
+    row_cells,
+    subtitle,
+)
+from bot.reports.model import HistoryEntry, ReportData
+
+FONT = "標楷體"
+REPORT_SHEET = "辦理情形"
+HISTORY_SHEET = "回覆紀錄"
+HISTORY_HEADERS = ("案號", "機關", "時間", "類別", "內容", "填寫人", "狀態")
+HISTORY_WIDTHS = (8, 20, 16, 14, 70, 22, 10)
+KINDS = {"progress": "辦理情形", "release_request": "建議解除列管", "correction": "更正", "on_behalf": "代為登錄"}
+TITLE_ROWS = 2  # title, then the data date; the header row follows
+# Excel measures columns in widths of the digit 0 of its default font, about 1.9 mm.
+MM_PER_CHARACTER = 1.9
+MAX_CELL = 32767  # Excel refuses longer cell text
+
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_HEAD_FILL = PatternFill("solid", fgColor="EEEEEE")
+_MARK_FONTS: dict[Mark, InlineFont] = {
+    "": InlineFont(rFont=FONT, sz=12),
+    "missing": InlineFont(rFont=FONT, sz=12, b=True, color="FF0000"),
+    "late": InlineFont(rFont=FONT, sz=12, b=True, color="A06000"),
+}
+
+
+def _text(text: str) -> str:
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+
+def _set(cell: XlCell, value: str | CellRichText) -> None:
+    """Text stays text: openpyxl would store 「=…」 as a formula, and Excel would run it."""
+    cell.value = value
+    if isinstance(value, str) and value:
+        cell.data_type = "s"
+
+
+def _value(content: Cell) -> str | CellRichText:
+    """Plain text, or rich text when a span is marked (未回報, 逾期回報)."""
+    if not any(span.mark for line in content for span in line):
+        return _text("\n".join(line_text(line) for line in content))
+    rich = CellRichText()
+    for i, line in enumerate(content):
+        for j, span in enumerate(line):
+            prefix = "\n" if i and not j else ""
+            rich.append(TextBlock(_MARK_FONTS[span.mark], prefix + span.text))
+        if not line and i:
+            rich.append(TextBlock(_MARK_FONTS[""], "\n"))
+    return rich
+
+
+def _page(sheet: Worksheet, header_row: int) -> None:
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1).coordinate
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    setup = sheet.page_setup
+    setup.orientation = "landscape"
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    margins = sheet.page_margins
+    margins.left = margins.right = SIDE_MARGIN_MM / 25.4
+    margins.top = margins.bottom = END_MARGIN_MM / 25.4
+    sheet.oddFooter.center.text = "第 &P 頁，共 &N 頁"
+
+
+def _head(sheet: Worksheet, row: int, headers: tuple[str, ...], widths: tuple[float, ...]) -> None:
+    for column, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        cell = sheet.cell(row=row, column=column)
+        _set(cell, text)
+        cell.font = Font(name=FONT, size=12, bold=True)
+        cell.fill, cell.border = _HEAD_FILL, _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def _body_cell(sheet: Worksheet, row: int, column: int, value: str | CellRichText) -> None:
+    cell = sheet.cell(row=row, column=column)
+    _set(cell, value)
+    cell.font, cell.border, cell.alignment = Font(name=FONT, size=12), _BORDER, _WRAP
+
+
+def _line(sheet: Worksheet, row: int, text: str, *, size: int = 12, bold: bool = False) -> None:
+    """A line of text across the whole table (title, data date, summary)."""
+    cell = sheet.cell(row=row, column=1)
+    _set(cell, text)
+    cell.font = Font(name=FONT, size=size, bold=bold)
+    cell.alignment = Alignment(horizontal="center" if row <= TITLE_ROWS else "left", vertical="center")
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(HEADERS))
+
+
+def _report_sheet(sheet: Worksheet, data: ReportData) -> None:
+    sheet.title = REPORT_SHEET
+    _line(sheet, 1, data.title(), size=16, bold=True)
+    _line(sheet, 2, subtitle(data))
+    if not data.rows:
+        _line(sheet, 3, NOTHING)
+        return
+    header = TITLE_ROWS + 1
+    _head(sheet, header, HEADERS, tuple(round(mm / MM_PER_CHARACTER, 1) for mm in WIDTHS_MM))
+    for number, row in enumerate(data.rows, start=header + 1):
+        for column, content in enumerate(row_cells(row), start=1):
+            _body_cell(sheet, number, column, _value(content))
+    _line(sheet, header + len(data.rows) + 1, data.summary_line())
+    _page(sheet, header)
+
+
+def _status(entry: HistoryEntry) -> str:
+    return "已撤回" if entry.withdrawn else "已更正" if entry.superseded else ""
+
+
+def _history_sheet(sheet: Worksheet, history: tuple[HistoryEntry, ...]) -> None:
+    _head(sheet, 1, HISTORY_HEADERS, HISTORY_WIDTHS)
+    for number, entry in enumerate(history, start=2):
+        values = (entry.case, entry.agency, roc_datetime(entry.at), KINDS.get(entry.kind, entry.kind),
+                  entry.text, entry.author, _status(entry))
+        for column, value in enumerate(values, start=1):
+            _body_cell(sheet, number, column, _text(clean(value)))
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HISTORY_HEADERS))}{max(1, len(history)) + 1}"
+    _page(sheet, 1)
+
+
+class _SteadyZip(ZipFile):
+    """Every entry dated at the report's data date: the same report gives the same bytes."""
+
+    stamp: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)
+
+    def writestr(self, name: str | ZipInfo, data: str | bytes, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+        if isinstance(name, str):
+            name = ZipInfo(name, date_time=self.stamp)
+            name.compress_type = ZIP_DEFLATED
+        super().writestr(name, data)
+
+    def write(self, filename: object, arcname: str | None = None, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+        with open(str(filename), "rb") as part:
+            self.writestr(arcname or str(filename), part.read())
+
+
+def render(data: ReportData) -> bytes:
+    book = Workbook()
+    _report_sheet(book.active, data)
+    _history_sheet(book.create_sheet(HISTORY_SHEET), data.history)
+    moment = datetime.combine(data.cutoff, time())
+    book.properties.title = data.title()
+    book.properties.subject = subtitle(data)
+    book.properties.creator = book.properties.lastModifiedBy = data.body
+    book.properties.language = "zh-TW"
+    book.properties.created = book.properties.modified = moment
+    buffer = io.BytesIO()
+    archive = _SteadyZip(buffer, "w", ZIP_DEFLATED)
+    archive.stamp = (moment.year, moment.month, moment.day, 0, 0, 0)
+    ExcelWriter(book, archive).save()
+    return buffer.getvalue()

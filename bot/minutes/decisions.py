@@ -168,10 +168,10 @@ class DecisionReader:
             scope = replace(scope, head=self._sentence_case(part))
         owners, inferred = self._owners(part, scope)
         due = find_due(part, self.meeting_date)
-        directive = self.roles.has_request(part) or bool(self.roles.requested(part)) or instructs(part)
+        directive = self.roles.has_request(part) or bool(self.roles.requested(part))
         confidence, reason = weigh(Evidence(
             scope.context, scope.label or scope.heading, tuple(o.shown for o in owners), inferred, directive,
-            bool(due.value or scope.lead_due), part,
+            bool(due.value or scope.lead_due), part, instructs(part),
         ))
         if due.problem and confidence >= TAKEN:
             self.warnings.add(f"{due.problem}（{scope.source}）。")

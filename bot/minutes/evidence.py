@@ -19,6 +19,7 @@ _CONTEXTS: dict[str, tuple[float, str]] = {
     "decision": (0.75, "在「{label}」之下"),
     "chair": (0.55, "主席發言中的指示"),
     "topic": (0.5, "在「{label}」的條列中（此段沒有決定或決議標示）"),
+    "prose": (0.4, "在「{label}」的敘述文字中（沒有編號，也沒有決定或決議標示）"),
     "other": (0.3, "在「{label}」中，但此段另有決定或決議"),
     "explain": (0.1, "在「{label}」中，是說明而非決議"),
     "petition": (0.05, "陳情或建議的內容，不是決議"),
@@ -41,6 +42,7 @@ class Evidence:
     directive: bool = False
     due: bool = False
     text: str = ""
+    instructed: bool = False
 
 
 def weigh(evidence: Evidence) -> tuple[float, str]:
@@ -55,8 +57,10 @@ def weigh(evidence: Evidence) -> tuple[float, str]:
         reasons.append(f"未寫主辦機關，暫列{'、'.join(evidence.owners[:2])}")
     else:
         reasons.append("未寫明由誰辦理")
-    if evidence.directive:
+    if evidence.directive:  # 請, 責成, 交由, 麻煩 — or 由X辦理, X應…
         score += 0.1
+    elif evidence.instructed:  # 指示, 要求: said of someone, often in a report of the meeting
+        score += 0.05
     if evidence.due:
         score += 0.05
         reasons.append("有期限")

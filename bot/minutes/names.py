@@ -112,8 +112,8 @@ class NameReader:
         if m := _PLACEHOLDER.match(folded, pos):
             return Owner(text[m.start() : m.end()], None, role, placeholder=True, at=pos), m.end()
         m = _UNKNOWN.match(folded, pos)
-        if m is None or _NOT_A_NAME.search(m.group()):
-            return None, pos
+        if m is None or _NOT_A_NAME.search(m.group()) or any(pos < start < m.end() for start in at):
+            return None, pos  # 幕僚與健保署: a list with a known name in it, not one name
         if folded[pos] in _NOT_A_NAME_START and not (joined or _CLEAR_NAME.match(m.group())):
             return None, pos
         written = text[m.start() : m.end()]

@@ -20,19 +20,21 @@ __all__ = ["ASSIST", "LEAD", "Owner", "Owners", "RoleFinder"]
 # 請 that asks someone to act; 申請, 邀請, 提請討論, 簽請市長核定, 請假 … do not.
 # 請審議, 請公決, 請鑒核, 請核備, 請備查, 請查照, 請討論: asked of the meeting, not work for an agency.
 _REQUEST = re.compile(
-    r"(?<![申邀聲提報簽呈])請(?![假願託益示求領款審公討鑒核備查])|責成|交由|交請|交辦|麻煩(?=\s*[\u4e00-\u9fff])"
+    r"(?<![申邀聲提報簽呈])請(?![假願託益示求領款審公討鑒核備查勿]|教(?!育))|責成|交由|交請|交辦|麻煩(?=\s*[\u4e00-\u9fff])"
     r"|要求(?=\s*[\u4e00-\u9fff]{2,}?[部會署局處司科室府所])"
 )
 _BY = re.compile(r"由")
+_NOT_WORK = re.compile(r"\s*(?:主講|主持|擔任|致詞|簡報|介紹|說明|報告)")
 _ROLE_LABEL = re.compile(r"(?P<role>主辦|主責|協辦)\s*(?:單位|機關)\s*[:：為]?\s*|(?P<short>主辦|協辦)\s*[:：]\s*")
 _ROLE_WORD = re.compile(r"(?P<role>主辦|主政|主責|協辦)(?!人|單位|機關)")
 _SEGMENT_START = re.compile(r"[、]?\s*(?:並|另|再)?\s*(?:由|請)?\s*")
 _STOP = re.compile(r"[，,；;。：:()（）]")
+_OUGHT = re.compile(r"\s*(?:仍|亦|也|均|皆)?\s*(?:應|須|務必)")
 _MODAL = re.compile(r"\s*(?:仍|亦|也|均|皆)?\s*(?:應|須|需|務必|負責)")
 # （工務局）（教育處、工務處） closing a point: its owners, written last.
 _TRAILING = re.compile(r"[(（]\s*(?P<names>[^()（）:：]{2,40}?)\s*[)）]\s*[。.]?\s*$")
 # …，B局提供資料: a clause that opens with an agency doing something is that agency's part.
-_CLAUSE_START = re.compile(r"(?:^|[，,；;。：:])\s*(?:並|另|再|且)?\s*")
+_CLAUSE_START = re.compile(r"(?:^|[，,；;。：:])\s*(?:並|另|再|且|而|其中)?\s*")
 _CLAUSE = re.compile(r"[，,；;]\s*(?:並|另|再)?\s*")
 _HELPS = re.compile(r"\s*(?:也|亦|並|則|再)?\s*(?:提供|協助|配合|協辦|支援|籌措|派員|會同|補充|參與|共同)")
 
@@ -51,13 +53,12 @@ class RoleFinder:
         folded = fold(text)
         asked = self._labelled(text, folded, at)  # roles the minutes state win
         anchors: list[tuple[int, Mention | None]] = [(m.end(), None) for m in _REQUEST.finditer(folded)]
-        anchors += [(m.end(), None) for m in _BY.finditer(folded)
-                    if self.names.one(text, folded, at, skip_space(folded, m.end()), LEAD)[0] is not None]
+        anchors += [(m.end(), None) for m in _BY.finditer(folded) if self._by_owner(text, folded, at, m.end())]
         anchors += [(m.start, m) for m in mentions if m.name and _MODAL.match(folded, m.end)]  # 本部各司署應…
         for clause in _CLAUSE_START.finditer(folded) if not anchors else ():  # 各鄉鎮市公所應…: a clause's subject
             found = Owners()
             end = self.names.run(text, folded, at, clause.end(), found, with_assist=False)
-            if found and _MODAL.match(folded, end):
+            if found and _OUGHT.match(folded, end):
                 for owner in found.owners:
                     asked.add(owner)
         for pos, mention in sorted(anchors, key=lambda a: a[0]):
@@ -70,6 +71,11 @@ class RoleFinder:
         self._trailing(text, folded, at, asked)
         ordered = sorted(asked.owners, key=lambda o: (o.role != LEAD, o.at))
         return Owners(ordered)
+
+    def _by_owner(self, text: str, folded: str, at: dict[int, Mention], pos: int) -> bool:
+        """由X辦理 names an owner; 由X主講, 由X擔任召集人 name a speaker or a chair."""
+        owner, end = self.names.one(text, folded, at, skip_space(folded, pos), LEAD)
+        return owner is not None and not _NOT_WORK.match(folded, end)
 
     def mentioned(self, text: str) -> Owners:
         """Every agency the text names (a case title's owners when it asks nobody in particular)."""

@@ -104,6 +104,8 @@ class Sweep:
 
     def prose(self, node: Node, scope: Scope) -> None:
         """A paragraph without numbering: each sentence on its own."""
+        if scope.context == "topic":
+            scope = replace(scope, context="prose")
         for sentence in sentences(node.text):
             self.consider(sentence, scope)
 

@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.core import Bot
 from bot.dates import roc, roc_datetime, roc_short, roc_weekday
-from bot.web import agencies, items, overview_page, report, signin
+from bot.web import agencies, imports, items, overview_page, report, signin
 from bot.web.desk import BOT, JINJA, SECRET
 from bot.web.lights import ZH
 
@@ -29,6 +29,7 @@ def environment(tz: ZoneInfo) -> Environment:
         roc=lambda d: roc(d) if isinstance(d, date) else "",
         roc_short=lambda d: roc_short(d) if isinstance(d, date) else "",
         roc_weekday=lambda d: roc_weekday(d) if isinstance(d, date) else "",
+        roc_iso=lambda text: roc(date.fromisoformat(text)) if text else "",
         roc_time=lambda at: roc_datetime(local(at)) if isinstance(at, datetime) else "",
     )
     env.globals["zh"] = ZH
@@ -45,4 +46,5 @@ def install(app: web.Application, bot: Bot, *, secret: str) -> None:
     items.install(app)
     report.install(app)
     agencies.install(app)
+    imports.install(app)
     app.router.add_static("/static/", HERE / "static", append_version=True)

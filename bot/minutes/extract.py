@@ -12,8 +12,8 @@ from bot.minutes.model import Extraction, Meeting
 from bot.minutes.outline import build_outline
 from bot.minutes.paragraphs import paragraphs
 from bot.minutes.roles import RoleFinder
-from bot.minutes.units import find_host
 from bot.minutes.textutil import fold
+from bot.minutes.units import find_host
 from bot.minutes.warnings import Warnings
 from config.directory import Agency, AgencyDirectory
 

@@ -118,5 +118,5 @@ def body_of(title: str) -> str | None:
 
 
 def number_of(title: str) -> int | None:
-    m = _NUMBER.search(fold(title))
-    return zh_int(m.group("n")) if m else None
+    found = list(_NUMBER.finditer(fold(title)))  # 第6次定期會第12次會議: the meeting's own is the last
+    return zh_int(found[-1].group("n")) if found else None

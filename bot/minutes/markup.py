@@ -22,6 +22,7 @@ _RULE = re.compile(r"^\s*(?:[-*_=]\s*){3,}$|^\s*:::+\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _ENTITY = {"&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"'}
 # One character, one space, one character …: letter-spaced or OCR-spaced text.
+_DIGIT_GAP = re.compile(r"(?<=\d) (?=\d)")
 _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f]) +| +(?=[^\x00-\x7f])")
 _SPACED_RUN = re.compile(r"(?<!\S)\S+(?: \S+)+")
 
@@ -56,7 +57,7 @@ def despace(line: str) -> str:
         return line
     tokens = line.split()
     if len(tokens) >= 8 and sum(len(t) == 1 for t in tokens) >= 0.7 * len(tokens):
-        return _CJK_GAP.sub("", line)  # a whole text extracted one character at a time
+        return _CJK_GAP.sub("", _DIGIT_GAP.sub("", line))  # a whole text extracted one character at a time
     return _SPACED_RUN.sub(_join, line)
 
 

@@ -45,6 +45,7 @@ class Owner:
     role: str
     placeholder: bool = False
     at: int = 0  # where the text names it
+    guessed: bool = False  # not in the directory: qualified by the body (二科 → 某局二科) or kept as written
 
     @property
     def shown(self) -> str:
@@ -102,11 +103,13 @@ class NameReader:
         if (gov := _GOV_UNIT.match(folded, pos)) and self.government:  # 縣政府教育處, 市府工務處
             unit = gov.group("unit")
             name = self.directory.resolve(unit, government=self.government) or self.government + unit
-            return Owner(text[pos : gov.end()], name, role, at=pos), gov.end()
+            known = self.directory.resolve(unit, government=self.government) is not None
+            return Owner(text[pos : gov.end()], name, role, at=pos, guessed=not known), gov.end()
         mention = at.get(pos)
         collective = _COLLECTIVE.match(folded, pos)
         if collective and (mention is None or collective.end() > mention.end):
-            return Owner(text[pos : collective.end()], None, role, at=pos), collective.end()
+            written = text[pos : collective.end()]  # 各科室: kept whole, as written
+            return Owner(written, None, role, at=pos), collective.end()
         if mention is not None:
             return self._known(text, folded, at, mention, role)
         if m := _PLACEHOLDER.match(folded, pos):
@@ -117,7 +120,7 @@ class NameReader:
         if folded[pos] in _NOT_A_NAME_START and not (joined or _CLEAR_NAME.match(m.group())):
             return None, pos
         written = text[m.start() : m.end()]
-        return Owner(written, self.host.qualify(written), role, at=pos), m.end()
+        return Owner(written, self.host.qualify(written), role, at=pos, guessed=True), m.end()
 
     def _known(self, text: str, folded: str, at: dict[int, Mention], mention: Mention,
                role: str) -> tuple[Owner, int]:
@@ -131,9 +134,10 @@ class NameReader:
                 full = (mention.name + text[tail.start() : tail.end()]) if mention.name else None
                 if written.rstrip().endswith("公所"):  # 宜蘭縣南澳鄉公所: a township's office, not the county's unit
                     full = written
-                return Owner(written, "".join(full.split()) if full else None, role, at=mention.start), tail.end()
+                name = "".join(full.split()) if full else None
+                return Owner(written, name, role, at=mention.start, guessed=True), tail.end()
         name = mention.name or self.host.qualify(mention.written)
-        return Owner(mention.written, name, role, at=mention.start), mention.end
+        return Owner(mention.written, name, role, at=mention.start, guessed=mention.name is None), mention.end
 
 
 def skip_space(folded: str, pos: int) -> int:

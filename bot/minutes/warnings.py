@@ -30,7 +30,7 @@ class Warnings:
         for owner in owners:
             if owner.placeholder:
                 self.add(f"「{owner.shown}」沒有指明是哪些機關，請確認主辦機關{where}。")
-            elif owner.name is None:
+            elif owner.name is None or owner.guessed:
                 self.add(f"「{owner.shown}」不在機關名錄中（或看不出是哪一個機關），已照原文列出，請確認{where}。")
 
     def released_with_work(self, reviews: list[Review], items: list[Item]) -> None:

@@ -15,6 +15,25 @@ from config.directory import AgencyDirectory
 DATA = Path(__file__).resolve().parent.parent / "data" / "minutes"
 SEEDS = sorted(p.stem for p in DATA.glob("0*.txt"))
 OWN = sorted(p.stem for p in (DATA / "own").glob("*.txt"))
+CASES_DIR = DATA / "cases"
+CORPUS_DIR = DATA / "corpus"
+
+
+def golds(folder: Path) -> list[Path]:
+    """The gold files of a folder whose minutes are there too (a gold names its file)."""
+    found = []
+    for path in sorted(folder.glob("*.json")):
+        name = json.loads(path.read_text(encoding="utf-8")).get("file") or ""
+        if name and (folder / name).exists():
+            found.append(path)
+    return found
+
+
+def extract_for(gold_path: Path, directory: AgencyDirectory) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(gold, extraction as JSON) for a gold file next to its minutes."""
+    want = json.loads(gold_path.read_text(encoding="utf-8"))
+    path = gold_path.parent / want["file"]
+    return want, extract(read_minutes(path.name, path.read_bytes()), directory=directory).to_json()
 
 
 def load_scorer() -> ModuleType:

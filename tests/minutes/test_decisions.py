@@ -176,10 +176,10 @@ def test_collective_addressees_stay_as_written(directory: AgencyDirectory) -> No
     assert [i.agencies for i in result.items] == [["各部會"], ["各地方政府"], ["各局處"]]
 
 
-def test_unknown_agency_is_kept_as_written_and_warned(directory: AgencyDirectory) -> None:
+def test_unknown_unit_is_placed_in_the_body_s_government_and_warned(directory: AgencyDirectory) -> None:
     result = run("決議：請文化資產處會同觀光旅遊局研議古蹟活化方案。\n", directory)
 
-    assert result.items[0].agencies == ["文化資產處", "觀光旅遊局"]
+    assert result.items[0].agencies == ["臺南市政府文化資產處", "臺南市政府觀光旅遊局"]
     assert result.items[0].roles == ["lead", "assist"]
     assert sum("不在機關名錄中" in w for w in result.warnings) == 2
 

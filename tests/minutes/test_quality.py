@@ -39,13 +39,17 @@ def test_meeting_title_body_and_location_are_read(name: str, directory: AgencyDi
 def test_json_is_exactly_the_contract(name: str, directory: AgencyDirectory) -> None:
     got = extraction(name, directory).to_json()
 
-    assert list(got) == ["meeting", "reviews", "items", "warnings"]
+    assert list(got) == ["meeting", "reviews", "items", "candidates", "warnings"]
     assert list(got["meeting"]) == ["title", "body", "number", "date", "chair", "recorder", "location"]
     assert all(list(r) == ["case", "decision", "text"] for r in got["reviews"])
-    keys = ["case", "text", "agencies", "roles", "agencies_inferred", "due", "source"]
-    assert all(list(i) == keys for i in got["items"])
-    assert all(len(i["agencies"]) == len(i["roles"]) for i in got["items"])
-    assert all(set(i["roles"]) <= {"lead", "assist"} for i in got["items"])
+    keys = ["case", "text", "agencies", "roles", "agencies_inferred", "due", "source", "confidence", "reason"]
+    found = got["items"] + got["candidates"]
+    assert all(list(i) == keys for i in found)
+    assert all(len(i["agencies"]) == len(i["roles"]) for i in found)
+    assert all(set(i["roles"]) <= {"lead", "assist"} for i in found)
+    assert all(0 <= i["confidence"] <= 1 and i["reason"] for i in found)
+    assert all(i["confidence"] >= 0.6 for i in got["items"])
+    assert all(i["confidence"] < 0.6 for i in got["candidates"])
 
 
 @pytest.mark.parametrize("name", OWN)

@@ -137,7 +137,7 @@ def items(
     if agency is not None:
         resolved = bot.directory.resolve(agency)
         if resolved is None:
-            fail(f"找不到機關「{agency}」。")
+            fail(bot.directory.unknown(agency))
         names = [resolved]
     rows = bot.store.items(body_id=body_id, status=status, agencies=names)
     if as_json:

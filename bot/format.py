@@ -7,10 +7,12 @@ from datetime import tzinfo
 from zoneinfo import ZoneInfo
 
 from bot.dates import roc_short
-from storage.models import STATUS_ZH
+from storage.models import LEAD, STATUS_ZH, TRACKING
 from storage.views import ItemView
 
 ONE_LINE = 28
+TASK_WIDTH = 30  # a task's first line in a chat list; longer ones are cut at a clause or with …
+CLAUSE_ENDS = "，。；、：,;"
 TAIPEI = ZoneInfo("Asia/Taipei")
 
 
@@ -25,14 +27,41 @@ def one_line(text: str, width: int = ONE_LINE) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
+def task_text(text: str, width: int = TASK_WIDTH) -> str:
+    """The task's first line, shortened at a clause boundary when it can be (…, not mid-word)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        return ""
+    flat = " ".join(lines[0].split())
+    if len(flat) <= width:
+        return flat + ("…" if len(lines) > 1 else "")
+    cut = max(flat.rfind(mark, 0, width) for mark in CLAUSE_ENDS)
+    return (flat[:cut] if cut >= width * 2 // 3 else flat[: width - 1]) + "…"
+
+
 def title_of(item: ItemView) -> str:
-    return one_line(item.subject or item.text)
+    """What tells items apart: the task itself (five items may share one 案由)."""
+    return task_text(item.text) or one_line(item.subject)
 
 
-def item_line(item: ItemView, *, agency: str | None = None, tz: tzinfo = TAIPEI) -> str:
-    """#6 未升學未就業青少年關懷扶助計畫…　下次會議　上次回報：109/4/20"""
+def who_text(item: ItemView, agency: str | None = None) -> str:
+    """主辦／協辦, left out in an agency's own list when the agency is the only one named."""
+    if agency is not None and item.agencies == ((agency, LEAD),):
+        return ""
+    return agencies_text(item)
+
+
+def item_line(item: ItemView, *, agency: str | None = None, tz: tzinfo = TAIPEI,
+              status: bool = False) -> str:
+    """#6　請教育部提出轉介流程…　主辦：教育部；協辦：勞動部　下次會議　上次回報：109/4/20
+
+    `status` marks items that are not simply 列管中 (【解除列管】), for lists that mix them.
+    """
     last = item.latest_reply(agency)
-    parts = [f"#{item.label}", title_of(item)]
+    mark = f"【{status_text(item)}】" if status and item.status != TRACKING else ""
+    parts = [f"#{item.label}", mark + title_of(item)]
+    if who := who_text(item, agency):
+        parts.append(who)
     if due := due_text(item):
         parts.append(due)
     parts.append(f"上次回報：{roc_short(last.at.astimezone(tz).date()) if last else '無'}")

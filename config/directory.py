@@ -7,6 +7,7 @@ all land on the same agency.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -18,8 +19,8 @@ from typing import Any
 KINDS = ("ministry", "local", "unit", "collective")
 
 # One character for one, so that positions found in folded text are positions in the original.
-_FOLD = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, ord("台"): ord("臺")}
-_FOLDABLE = re.compile("[\uff01-\uff5e\u3000台]")
+_FOLD = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, ord("台"): ord("臺"), ord("内"): ord("內")}
+_FOLDABLE = re.compile("[\uff01-\uff5e\u3000台内]")
 
 # 本府 / 本部 …: the body's own government or one of its ancestors, by kind or by name ending.
 _SELF_REFS: dict[str, tuple[str, str]] = {
@@ -129,6 +130,46 @@ class AgencyDirectory:
         if not key:
             return None
         return self._choose(self._aliases.get(key, []), gov)
+
+    def candidates(self, name: str) -> list[str]:
+        """Every agency a short name may mean (衛生局: the 22 city and county bureaus), in directory order."""
+        meant = {n for _, n in self._aliases.get(name_key(name), [])}
+        return [n for n in self._agencies if n in meant]
+
+    def suggest(self, name: str, *, limit: int = 3, cutoff: float = 0.6) -> list[str]:
+        """Agencies whose name or short name is nearly `name` (衛生福力部 → 衛生福利部): the closest only.
+
+        A short name several agencies share (社會局) suggests none of them: it would be one more guess.
+        """
+        key = name_key(name)
+        matcher = difflib.SequenceMatcher(autojunk=False)
+        matcher.set_seq2(key)
+        scored: list[tuple[float, int, str]] = []
+        for alias, meant in self._aliases.items():
+            names = {n for _, n in meant}
+            matcher.set_seq1(alias)
+            if len(names) != 1 or matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
+                continue
+            if (ratio := matcher.ratio()) >= cutoff:
+                scored.append((ratio, min(w for w, _ in meant), names.pop()))
+        if not scored:
+            return []
+        best = max(r for r, _, _ in scored)
+        found = dict.fromkeys(n for r, _, n in sorted(scored, key=lambda s: (-s[0], s[1])) if r >= best - 0.05)
+        return list(found)[:limit]
+
+    def unknown(self, name: str, *, government: str | None = None) -> str:
+        """Why `name` names no single agency, in zh-TW: the candidates, a near miss, or how to add one."""
+        written = name.strip()
+        choices = self.candidates(written)
+        if len(choices) > 1:
+            shown = "、".join(choices[:6]) + (f"等 {len(choices)} 個" if len(choices) > 6 else "")
+            return f"「{written}」有好幾個機關：{shown}，請寫全名，例如「{choices[0]}」。"
+        near = self.suggest(written)
+        if near:
+            return f"找不到機關「{written}」。您是不是要找：{'、'.join(near)}？"
+        return (f"找不到機關「{written}」。請用機關全名或常用簡稱，例如「衛生福利部」或「衛福部」；"
+                "名錄裡沒有的機關，秘書處可以用「機關 新增 機關全名」加入。")
 
     def find_all(self, text: str, *, government: str | None = None) -> list[str]:
         seen: dict[str, None] = {}

@@ -7,7 +7,7 @@ import re
 from bot.context import Context
 from bot.messages import Incoming, Outgoing
 from bot.router import SECRETARIAT, Router, UserError
-from handlers.common import first_word
+from handlers.common import first_word, resolve_agency
 
 router = Router()
 USAGE = ("用法：「機關 新增 名稱 [上級機關]」、「機關 別名 名稱 簡稱…」、「機關 列表 [關鍵字]」、「機關 查 簡稱」。")
@@ -28,7 +28,7 @@ async def agency(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
         return [Outgoing(f"機關名錄 {len(found)} 個：\n" + "\n".join(lines) + more)]
     if action in ("查", "find") and words:
         name = ctx.directory.resolve(words[0])
-        return [Outgoing(f"「{words[0]}」是「{name}」。" if name else f"名錄裡沒有「{words[0]}」。")]
+        return [Outgoing(f"「{words[0]}」是「{name}」。" if name else ctx.directory.unknown(words[0]))]
     raise UserError(USAGE)
 
 
@@ -36,9 +36,7 @@ def _add(msg: Incoming, ctx: Context, words: list[str]) -> list[Outgoing]:
     name, parent_word = words[0], words[1] if len(words) > 1 else None
     if ctx.directory.get(name) is not None:
         raise UserError(f"「{name}」已在機關名錄裡。")
-    parent = ctx.directory.resolve(parent_word) if parent_word else None
-    if parent_word and parent is None:
-        raise UserError(f"找不到上級機關「{parent_word}」。")
+    parent = resolve_agency(ctx, parent_word) if parent_word else None
     kind = "unit" if parent else ("local" if name.endswith("政府") else "ministry")
     ctx.store.save_agency(name=name, parent=parent, kind=kind, actor=msg.user_key, chat=msg.chat.key)
     ctx.refresh_directory()
@@ -47,9 +45,7 @@ def _add(msg: Incoming, ctx: Context, words: list[str]) -> list[Outgoing]:
 
 
 def _alias(msg: Incoming, ctx: Context, words: list[str]) -> list[Outgoing]:
-    name = ctx.directory.resolve(words[0])
-    if name is None:
-        raise UserError(f"找不到機關「{words[0]}」。請先「機關 新增 {words[0]}」。")
+    name = resolve_agency(ctx, words[0])
     found = ctx.directory.get(name)
     assert found is not None
     ctx.store.save_agency(name=name, short=words[1:], parent=found.parent, kind=found.kind,

@@ -6,7 +6,7 @@ from bot.context import Context
 from bot.dates import halfwidth
 from bot.messages import Incoming, Outgoing
 from bot.router import EVERYONE, SECRETARIAT, Router, UserError
-from handlers.common import visible_items
+from handlers.common import resolve_agency, visible_items
 from storage.base import StoreError
 from storage.models import SECRETARIAT as SECRETARIAT_NAME
 from storage.people import CONFIRM_WITHIN, RebindNeeded
@@ -18,10 +18,7 @@ CONFIRM_WORDS = ("確認", "确认", "confirm", "yes")
 def bind_target(ctx: Context, name: str) -> str:
     if name.strip() in (SECRETARIAT_NAME, "secretariat"):
         return SECRETARIAT_NAME
-    agency = ctx.directory.resolve(name.strip())
-    if agency is None:
-        raise UserError(f"找不到機關「{name.strip()}」。請先用「機關 新增 {name.strip()}」加入，或改用機關全名。")
-    return agency
+    return resolve_agency(ctx, name)
 
 
 @router.command("綁定碼", "bindcode", roles=SECRETARIAT, summary="產生綁定碼（24 小時內有效、限用一次）：綁定碼 教育部")

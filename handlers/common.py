@@ -31,6 +31,14 @@ def split_case(args: str) -> tuple[str, str]:
     return m.group("case"), original_from(args, m.end()).strip()
 
 
+def resolve_agency(ctx: Context, name: str, *, government: str | None = None) -> str:
+    """The canonical agency `name` means; UserError listing the candidates or the near miss otherwise."""
+    found = ctx.directory.resolve(name.strip(), government=government)
+    if found is None:
+        raise UserError(ctx.directory.unknown(name, government=government))
+    return found
+
+
 def first_word(args: str) -> tuple[str, str]:
     """'新增 名稱…' → ('新增', '名稱…'): split at the first space of any width, the rest as typed."""
     parts = args.strip().split(maxsplit=1)

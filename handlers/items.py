@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from bot.context import Context
@@ -10,9 +11,10 @@ from bot.dates import DateError, looks_like_date, parse_date, roc_short
 from bot.format import agencies_text, cases, due_text, item_line, status_text
 from bot.messages import Incoming, Outgoing
 from bot.router import EVERYONE, MEMBERS, SECRETARIAT, Router, UserError
-from handlers.common import find_item, pick_body, split_case, visible_items
+from bot.scope import agency_scope
+from handlers.common import find_item, pick_body, resolve_agency, split_case, visible_items
 from handlers.deadlines import calendar, office_day_warning
-from storage.models import ASSIST, CONTINUED, LEAD, RELEASED, STATUS_ZH
+from storage.models import ASSIST, CONTINUED, LEAD, RELEASED, STATUS_ZH, TRACKING
 from storage.views import ItemView
 
 router = Router()
@@ -39,10 +41,7 @@ def resolve_agencies(ctx: Context, names: str, government: str | None) -> list[s
     for raw in re.split(r"[、，,／/\s]+", names.strip()):
         if not raw:
             continue
-        name = ctx.directory.resolve(raw, government=government)
-        if name is None:
-            raise UserError(f"找不到機關「{raw}」。請先用「機關 新增 {raw}」加入，或改用機關全名。")
-        resolved.append(name)
+        resolved.append(resolve_agency(ctx, raw, government=government))
     return resolved
 
 
@@ -106,20 +105,44 @@ async def add(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
                      + due_warning(ctx, item))]
 
 
-@router.command("列表", "list", roles=MEMBERS, summary="列出列管中的案件；可加機關或狀態，例如「列表 教育部」「列表 全部」")
+def heading(status: str, items: list[ItemView], who: str = "") -> str:
+    """What the list holds, truthfully: 全部 24 案：列管中 10、繼續列管 4、解除列管 10."""
+    order = list(STATUS_ZH)
+    counts = sorted(Counter(i.status for i in items).items(),
+                    key=lambda sc: order.index(sc[0]) if sc[0] in order else len(order))
+    if status == "all":
+        return f"{who}全部 {len(items)} 案：" + "、".join(f"{STATUS_ZH.get(s, s)} {n}" for s, n in counts)
+    if status == "open":
+        others = "、".join(f"{STATUS_ZH.get(s, s)} {n}" for s, n in counts if s != TRACKING)
+        return f"{who}列管中 {len(items)} 案" + (f"（其中{others}）" if others else "") + "："
+    return f"{who}{STATUS_ZH.get(status, status)} {len(items)} 案："
+
+
+def list_words(ctx: Context, args: str) -> tuple[str, str | None]:
+    """'衛生福利部 全部' → ('all', '衛生福利部'): a status word and an agency, in either order."""
+    status, agency = "open", None
+    for word in args.split():
+        if word in STATUS_WORDS:
+            status = STATUS_WORDS[word]
+        elif agency is None:
+            agency = resolve_agency(ctx, word)
+        else:
+            raise UserError(f"請寫一個機關名稱，或狀態：{'、'.join(STATUS_WORDS)}，例如「列表 衛生福利部 全部」。")
+    return status, agency
+
+
+@router.command("列表", "list", roles=MEMBERS,
+                summary="列出列管中的案件；可加機關或狀態，例如「列表 教育部」「列表 全部」「列表 教育部 全部」")
 async def list_items(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
-    word = args.strip()
-    status = STATUS_WORDS.get(word, "open")
+    status, agency = list_words(ctx, args)
     items = visible_items(ctx, status=status)
-    if word and word not in STATUS_WORDS:
-        agency = ctx.directory.resolve(word)
-        if agency is None:
-            raise UserError(f"看不懂「{word}」。請寫機關名稱，或狀態：{'、'.join(STATUS_WORDS)}。")
-        items = [i for i in items if agency in {n for n, _ in i.agencies}]
+    if agency is not None:  # what that agency itself sees in 我的案件: its units and 各部會 too
+        scope = agency_scope(ctx.directory, agency)
+        items = [i for i in items if scope & {n for n, _ in i.agencies}]
     if not items:
         return [Outgoing("目前沒有符合的列管案。")]
-    label = STATUS_ZH.get(status, "列管中") if status not in ("open", "all") else "列管中"
-    lines = [f"{label} {len(items)} 案："] + [item_line(i) for i in items]
+    lines = [heading(status, items, f"{agency} " if agency else "")]
+    lines += [item_line(i, agency=agency, status=status != "open") for i in items]
     return [Outgoing("\n".join(lines), item_ids=[i.id for i in items])]
 
 
@@ -130,7 +153,7 @@ async def mine(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
     items = visible_items(ctx)
     if not items:
         return [Outgoing(f"{ctx.actor.agency}目前沒有列管中的案件。")]
-    lines = [f"{ctx.actor.agency}列管中 {len(items)} 案："]
+    lines = [heading("open", items, ctx.actor.agency or "")]
     lines += [item_line(i, agency=ctx.actor.agency) for i in items]
     lines.append("回報方式：直接回覆提醒訊息，或輸入「#案號 辦理情形…」。")
     return [Outgoing("\n".join(lines), item_ids=[i.id for i in items])]

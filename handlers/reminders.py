@@ -13,7 +13,7 @@ from bot.format import cases
 from bot.messages import Incoming, Outgoing
 from bot.router import SECRETARIAT, Router, UserError
 from bot.scope import agency_scope, chat_agency_for
-from handlers.common import first_word, pick_body
+from handlers.common import first_word, pick_body, resolve_agency
 from handlers.deadlines import calendar, reply_deadline
 from handlers.digest import DEFAULT_TIME, TIME_SETTING
 from handlers.digest import FLAG as DIGEST_FLAG
@@ -113,9 +113,7 @@ async def remind(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
         if cost.exceeds:  # LINE charges a push to a group once per member
             answers.append(Outgoing(cost.warning()))
         return [*answers, *out]
-    agency = ctx.directory.resolve(name)
-    if agency is None:
-        raise UserError(f"找不到機關「{name}」。請用機關全名或簡稱，例如「催辦 衛生福利部」。")
+    agency = resolve_agency(ctx, name)
     bound = {a for _, a in ctx.store.bindings() if a != SECRETARIAT_NAME}
     hearer = chat_agency_for(ctx.directory, agency, bound)
     if hearer is None:

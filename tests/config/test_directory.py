@@ -144,3 +144,29 @@ def test_an_unknown_kind_is_refused() -> None:
 
 def test_load_default_reads_the_packaged_file_once(directory: AgencyDirectory) -> None:
     assert AgencyDirectory.load_default() is directory
+
+
+def test_a_short_name_many_agencies_share_lists_them(directory: AgencyDirectory) -> None:
+    assert directory.resolve("衛生局") is None
+    bureaus = directory.candidates("衛生局")
+    assert len(bureaus) == 22 and bureaus[:2] == ["臺北市政府衛生局", "新北市政府衛生局"]
+    explained = directory.unknown("衛生局")
+    assert explained.startswith("「衛生局」有好幾個機關：臺北市政府衛生局、新北市政府衛生局") and "請寫全名" in explained
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("衛生福力部", "衛生福利部"), ("教育布", "教育部"), ("勞働部", "勞動部"), ("衛福布", "衛生福利部"),
+    ("臺北市政府衛生", "臺北市政府衛生局"),
+])
+def test_a_near_miss_is_answered_with_the_agency_meant(directory: AgencyDirectory, typed: str, meant: str) -> None:
+    assert directory.suggest(typed) == [meant]
+    assert directory.unknown(typed) == f"找不到機關「{typed}」。您是不是要找：{meant}？"
+
+
+def test_a_name_nothing_like_any_agency_is_not_guessed(directory: AgencyDirectory) -> None:
+    explained = directory.unknown("火星部")
+    assert "您是不是要找" not in explained and "機關 新增 機關全名" in explained and "火星部 " not in explained
+
+
+def test_the_variant_nei_is_the_same_character(directory: AgencyDirectory) -> None:
+    assert directory.resolve("内政部") == "內政部"

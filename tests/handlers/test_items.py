@@ -124,3 +124,56 @@ def test_a_due_date_on_a_sunday_is_kept_with_the_next_office_day(secretariat: Ch
     assert str(bot.store.find_case(ref="1")[0].due_date) == "2026-12-20"
     assert "不是辦公日" not in secretariat.run("期限 1 12/21")
     assert "中華民國開國紀念日" in secretariat.run("期限 1 1/1")
+
+
+def test_lists_tell_items_apart_by_their_task_and_agencies(secretariat: Chat) -> None:
+    secretariat.run(f"會議 新增 {BODY}")
+    subject = "案由：家庭教育中心定位與轉介"
+    secretariat.run(f"新增 請教育部提出家庭教育中心轉介流程 {subject} 主辦：教育部 協辦：勞動部")
+    secretariat.run(f"新增 請教育部研議家庭教育中心人力配置，並於下次會議提出報告 {subject} 主辦：教育部")
+    lines = secretariat.run("列表").splitlines()
+    assert lines[1].startswith("#1　請教育部提出家庭教育中心轉介流程　主辦：教育部；協辦：勞動部")
+    assert lines[2].startswith("#2　請教育部研議家庭教育中心人力配置，並於下次會議提出報告　主辦：教育部")
+    assert "家庭教育中心定位與轉介" not in "\n".join(lines)
+
+
+def test_a_long_task_is_cut_at_a_clause(secretariat: Chat) -> None:
+    secretariat.run(f"會議 新增 {BODY}")
+    secretariat.run("新增 請衛生福利部會同教育部研議高風險家庭轉介，並建立跨部會個案追蹤機制及成效指標 主辦：衛福部")
+    assert "#1　請衛生福利部會同教育部研議高風險家庭轉介…　主辦：衛生福利部" in secretariat.run("列表")
+
+
+def test_the_list_of_everything_is_headed_by_what_it_holds(secretariat: Chat) -> None:
+    setup_items(secretariat)
+    secretariat.run("新增 請勞動部提供統計 主辦：勞動部")
+    secretariat.run("解除列管 1")
+    secretariat.run("繼續列管 2")
+    answer = secretariat.run("列表 全部")
+    assert answer.splitlines()[0] == "全部 3 案：列管中 1、繼續列管 1、解除列管 1"
+    assert "#1　【解除列管】請教育部提出家庭教育中心轉介流程" in answer
+    assert secretariat.run("列表").splitlines()[0] == "列管中 2 案（其中繼續列管 1）："
+    assert secretariat.run("列表 解除列管").splitlines()[0] == "解除列管 1 案："
+
+
+def test_an_agency_filter_shows_what_the_agency_itself_sees(secretariat: Chat, bot: Bot) -> None:
+    setup_items(secretariat)
+    secretariat.run("新增 請各部會檢視整合不足之處 主辦：各部會")
+    secretariat.run("新增 請保護司檢討 主辦：保護司")
+    mohw = bind_agency(secretariat, "衛生福利部", "line:Cmohw")
+    own = {line.split("　")[0] for line in mohw.run("我的案件").splitlines() if line.startswith("#")}
+    listed = {line.split("　")[0] for line in secretariat.run("列表 衛生福利部").splitlines() if line.startswith("#")}
+    assert own == listed == {"#2", "#3", "#4"}
+    assert secretariat.run("列表 衛生福利部 全部").splitlines()[0] == "衛生福利部 全部 3 案：列管中 3"
+
+
+def test_a_reminder_lists_each_task_not_the_shared_agenda_title(secretariat: Chat) -> None:
+    import asyncio
+
+    secretariat.run(f"會議 新增 {BODY}")
+    secretariat.run("新增 請教育部提出轉介流程 案由：家庭教育中心 主辦：教育部 協辦：勞動部")
+    secretariat.run("新增 請教育部補足輔導人力 案由：家庭教育中心 主辦：教育部")
+    bind_agency(secretariat, "教育部", "line:Cmoe")
+    answers = asyncio.run(secretariat.send("催辦 教育部"))
+    reminder = next(a for a in answers if a.chat is not None and a.chat.key == "line:Cmoe")
+    assert reminder.text.splitlines()[1:] == ["#1　請教育部提出轉介流程　主辦：教育部；協辦：勞動部　上次回報：無",
+                                              "#2　請教育部補足輔導人力　上次回報：無"]

@@ -38,10 +38,10 @@ def test_the_weekly_reminder_gives_each_agency_chat_one_message_of_its_open_item
         "【列管事項提醒】教育部 3 案｜回報截止 115/12/16（尚有 12 個辦公日）",
         "#1　請教育部提出轉介流程　下次會議　上次回報：無",
         "#2　請教育部留意輔導人力　上次回報：無",
-        "#4　請各部會檢視整合不足之處　上次回報：無"])
+        "#4　請各部會檢視整合不足之處　主辦：各部會　上次回報：無"])
     # 衛生福利部's chat hears about its 保護服務司 (no chat of its own) and the collective item
     assert texts["telegram:-100200"].splitlines()[1:] == ["#3　請保護司檢討　上次回報：無",
-                                                         "#4　請各部會檢視整合不足之處　上次回報：無"]
+                                                         "#4　請各部會檢視整合不足之處　主辦：各部會　上次回報：無"]
     reminder = next(m for m in plan.messages if m.chat and m.chat.key == "line:Cmoe")
     assert reminder.kind == "reminder" and reminder.key == "remind:1:line:Cmoe:2026-11-30"
     assert [b.data for b in reminder.buttons[:2]] == ["回報 1", "建議解除 1"]

@@ -18,7 +18,7 @@ from storage.views import BodyView, ItemView
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
                   help="列管：追蹤會議決議事項的聊天機器人。")
-admin_app = typer.Typer(help="管理秘書處人員（platform:使用者代號）。", no_args_is_help=True)
+admin_app = typer.Typer(help="管理秘書處人員（平台:使用者代號）。", no_args_is_help=True)
 agency_app = typer.Typer(help="機關名錄。", no_args_is_help=True)
 app.add_typer(admin_app, name="admin")
 app.add_typer(agency_app, name="agency")
@@ -232,10 +232,11 @@ def main() -> None:
     import bot.cli_remind
     import bot.cli_report
     import bot.cli_web  # noqa: F401  (registers `report`, `web-login`)
+    from bot.cli_zh import run
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        app()
+        run(app)  # zh-TW help and framework errors (bot/cli_zh.py)
     except CliError as exc:
         typer.echo(f"錯誤：{exc}", err=True)
         sys.exit(1)

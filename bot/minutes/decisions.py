@@ -18,7 +18,7 @@ from bot.minutes.model import Item, Review
 from bot.minutes.outline import Node
 from bot.minutes.rocdate import find_due
 from bot.minutes.roles import Owner, Owners, RoleFinder
-from bot.minutes.sweep import Sweep, context_of, instructs, passive_context
+from bot.minutes.sweep import Sweep, context_of, decided, instructs, passive_context
 from bot.minutes.tables import read_table
 from bot.minutes.textutil import squeeze_cjk
 from bot.minutes.warnings import Warnings
@@ -171,7 +171,7 @@ class DecisionReader:
         directive = self.roles.has_request(part) or bool(self.roles.requested(part))
         confidence, reason = weigh(Evidence(
             scope.context, scope.label or scope.heading, tuple(o.shown for o in owners), inferred, directive,
-            bool(due.value or scope.lead_due), part, instructs(part),
+            bool(due.value or scope.lead_due), part, instructs(part), decided(part),
         ))
         if due.problem and confidence >= TAKEN:
             self.warnings.add(f"{due.problem}（{scope.source}）。")
@@ -204,7 +204,7 @@ class DecisionReader:
             return owners, False
         if scope.lead:
             return list(scope.lead), False
-        named = self._case_owners(scope)
+        named = self._case_owners(scope) or self.roles.subject(part)
         return named, bool(named)
 
     def _case_owners(self, scope: Scope) -> list[Owner]:

@@ -43,6 +43,7 @@ class Evidence:
     due: bool = False
     text: str = ""
     instructed: bool = False
+    decided: bool = False  # 管委會決議與…簽約: the body decided, written as a verb
 
 
 def weigh(evidence: Evidence) -> tuple[float, str]:
@@ -59,8 +60,11 @@ def weigh(evidence: Evidence) -> tuple[float, str]:
         reasons.append("未寫明由誰辦理")
     if evidence.directive:  # 請, 責成, 交由, 麻煩 — or 由X辦理, X應…
         score += 0.1
-    elif evidence.instructed:  # 指示, 要求: said of someone, often in a report of the meeting
-        score += 0.05
+    if evidence.decided and evidence.context != "decision":
+        score += 0.2
+        reasons.append("寫明會議決定")
+    elif evidence.instructed and not evidence.directive:  # 指示, 要求: a leader's instruction, told
+        score += 0.2
     if evidence.due:
         score += 0.05
         reasons.append("有期限")

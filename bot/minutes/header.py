@@ -27,7 +27,7 @@ _LABEL = re.compile(
     + "|".join(r"\s*".join(re.escape(ch) for ch in word) for word, _ in _LABEL_WORDS)
     + r")\s*[:：]"
 )
-_SECTION = re.compile(r"^\s*(?:(?:[壹貳參肆伍陸柒捌玖]?拾)?[壹貳參肆伍陸柒捌玖]|[一二三四五六七八九十]{1,3})\s*[、.]\s*")
+_SECTION = re.compile(r"^\s*(?:(?:[壹貳參肆伍陸柒捌玖]?拾)?[壹貳參肆伍陸柒捌玖]|[一二三四五六七八九十]{1,3}|\d{1,2})\s*[、.]\s*")
 _NUMBER = re.compile(rf"第\s*(?P<n>{NUM})\s*次")
 _CUT = re.compile(rf"\s*[(（]?\s*(?:{NUM}\s*年\s*度?\s*)?(?:第\s*{NUM}\s*屆\s*)?第\s*{NUM}\s*次.*$")
 _MINUTES = re.compile(r"\s*(?:紀錄|記錄)\s*$")
@@ -85,7 +85,9 @@ def _title(lines: list[str]) -> list[str]:
     named = next((i for i, line in enumerate(kept) if _MINUTES_WORD.search(squeeze(line))), None)
     if named is None:
         return kept[:4]
-    return kept[max(0, named - 1) : named + 1]
+    before = kept[named - 1] if named else ""
+    joined = bool(before) and not re.search(r"[A-Za-z]|^\d", before)  # 1 de 4, SlideShare …: page furniture
+    return kept[named - 1 : named + 1] if joined else kept[named : named + 1]
 
 
 def _fields(line: str, folded: str) -> dict[str, str]:

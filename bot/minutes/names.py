@@ -20,8 +20,9 @@ PLACEHOLDERS = ("各相關單位", "相關單位", "相關局處", "相關機關
 _PLACEHOLDER = re.compile("|".join(PLACEHOLDERS))
 # 各科室, 各處室, 各鄉鎮市公所, 各編組單位: a collective addressee, kept whole as written.
 _COLLECTIVE = re.compile(
-    r"各[\u4e00-\u9fff]{0,4}(?:科處室|局處室|科室|處室|局處|部會|司署|單位|機關|學校|分局|公所|系所|主管|科|處|局|課|室|組|校|隊|所)"
+    r"各[\u4e00-\u9fff]{0,4}?(?:科處室|局處室|科室|處室|局處|部會|司署|單位|機關|學校|分局|公所|系所|主管|科|處|局|課|室|組|校|隊|所)"
 )
+_COLLECTIVE_LONG = re.compile(r"各[\u4e00-\u9fff]{0,4}?(?:科處室|局處室|科室|處室|單位|機關|學校|公所|系所|主管)")
 # An agency the directory does not know still looks like one: a short name ending like an agency,
 # or a building committee's officer or contractor (總幹事, 財務委員, 保全公司).
 _UNKNOWN = re.compile(
@@ -107,6 +108,9 @@ class NameReader:
             return Owner(text[pos : gov.end()], name, role, at=pos, guessed=not known), gov.end()
         mention = at.get(pos)
         collective = _COLLECTIVE.match(folded, pos)
+        longer = _COLLECTIVE_LONG.match(folded, pos)
+        if collective and longer and collective.end() < longer.end() <= collective.end() + 2:
+            collective = longer  # 各編組單位, not 各編組
         if collective and (mention is None or collective.end() > mention.end):
             written = text[pos : collective.end()]  # 各科室: kept whole, as written
             return Owner(written, None, role, at=pos), collective.end()

@@ -24,7 +24,8 @@ _REQUEST = re.compile(
     r"|要求(?=\s*[\u4e00-\u9fff]{2,}?[部會署局處司科室府所])"
 )
 _BY = re.compile(r"由")
-_NOT_WORK = re.compile(r"\s*(?:主講|主持|擔任|致詞|簡報|介紹|說明|報告)")
+_TOPIC = re.compile(r"\s*(?:有關|關於|針對|另|並)?\s*")
+_NOT_WORK = re.compile(r"\s*(?:說明|報告)|[^。；;]{0,16}?(?:主講|主持|擔任|致詞|簡報|介紹|帶領)")
 _ROLE_LABEL = re.compile(r"(?P<role>主辦|主責|協辦)\s*(?:單位|機關)\s*[:：為]?\s*|(?P<short>主辦|協辦)\s*[:：]\s*")
 _ROLE_WORD = re.compile(r"(?P<role>主辦|主政|主責|協辦)(?!人|單位|機關)")
 _SEGMENT_START = re.compile(r"[、]?\s*(?:並|另|再)?\s*(?:由|請)?\s*")
@@ -71,6 +72,18 @@ class RoleFinder:
         self._trailing(text, folded, at, asked)
         ordered = sorted(asked.owners, key=lambda o: (o.role != LEAD, o.at))
         return Owners(ordered)
+
+    def subject(self, text: str) -> list[Owner]:
+        """交通隊彙整後，請於下次會議提出…: asked without a name after 請, the clause before names who."""
+        folded = fold(text)
+        at_request = _REQUEST.search(folded)
+        if at_request is None:
+            return []
+        opening = _TOPIC.match(folded)
+        found = Owners()
+        end = self.names.run(text, folded, {m.start: m for m in self.names.scan(text)}, opening.end() if opening else 0,
+                             found, with_assist=False)
+        return found.owners if found and end <= at_request.start() else []
 
     def _by_owner(self, text: str, folded: str, at: dict[int, Mention], pos: int) -> bool:
         """由X辦理 names an owner; 由X主講, 由X擔任召集人 name a speaker or a chair."""

@@ -54,10 +54,13 @@ def passive_context(node: Node) -> str | None:
 # Procedure, not work: 請主席宣布開會, 請秘書宣讀上次紀錄, 煩請各委員參閱; a question asks, it does not assign.
 _PROCEDURE = re.compile(r"宣[布佈讀告]|參閱|請(?:審議|公決|討論|指教|表決)|[?？]\s*$")
 # Cheap first looks before the names are read: anything that could ask someone to act at all.
-_ASKS = re.compile(r"請|由|責成|交|麻煩|要求|應|須|需|務必|負責|主辦|協辦|主政|前|內|下次|底")
+_ASKS = re.compile(r"請|由|責成|交|麻煩|要求|指示|裁示|決|應|須|需|務必|負責|主辦|協辦|主政|前|內|下次|底")
 _REQUEST_WORD = re.compile(r"請|責成|交由|交辦|麻煩|要求")
 # Outside a decision label, prose asks in other words too: 校長指示再研議…
-_INSTRUCTS = re.compile(r"指示|裁示|要求")
+_INSTRUCTS = re.compile(r"(?<![曾已所])(?:指示|裁示|要求)(?![事:：])")
+# 管委會決議與…簽約, 本大樓決定於…設置: a decision told as a verb (not 決議：, 決議如下, 照案通過)
+_DECIDED = re.compile(r"決(?:定|議)(?![:：]|如下|事項|案|之|內容|結果|辦理情形|是否|不)")
+_ADOPTED = re.compile(r"照案通過|修正通過|通過|洽悉|備查|確認|同意")
 # Weaker: what ought to be done (本校應…, 更要…), taken only when someone is named as doing it.
 _SOFT = re.compile(r"(?<![因反回對供適相呼響順感答理])應(?![用變對徵允邀屆])|須|務必|必須|更要|也要|仍要")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
@@ -66,6 +69,11 @@ _CHAIR = re.compile(r"主席|主持人|召集人")
 
 def instructs(text: str) -> bool:
     return bool(_INSTRUCTS.search(text))
+
+
+def decided(text: str) -> bool:
+    m = _DECIDED.search(text)
+    return m is not None and not _ADOPTED.match(text, m.end(), m.end() + 6)
 
 
 def sentences(text: str) -> list[str]:
@@ -89,7 +97,7 @@ class Sweep:
             return
         if scope.context in ("explain", "petition", "speech", "summary", "embedded") and not _REQUEST_WORD.search(text):
             return  # only an explicit request there is worth showing; a long 說明 is not scanned for names
-        if self.reader.actionable(text) or _INSTRUCTS.search(text) or _SOFT.search(text):
+        if self.reader.actionable(text) or _INSTRUCTS.search(text) or _SOFT.search(text) or decided(text):
             self.reader.place(self.reader.item(text, text, scope))
 
     def subtree(self, node: Node, scope: Scope) -> None:

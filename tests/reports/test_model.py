@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from bot.reports.model import ReportData, ReportSummary
-from tests.reports.samples import BODY, make_report
+from dataclasses import replace
+
+from bot.reports.model import AgencyStatus, ReportData, ReportSummary
+from tests.reports.samples import BODY, KEPT_UNANSWERED, make_report
 
 
 def test_summary_counts_each_proposal_and_the_items_nobody_answered(report: ReportData) -> None:
@@ -31,3 +33,12 @@ def test_title_without_a_meeting_number_is_the_body_and_會議() -> None:
 def test_an_empty_report_counts_nothing(empty_report: ReportData) -> None:
     assert empty_report.summary() == ReportSummary(total=0, release=0, keep=0, undecided=0, unanswered=0)
     assert empty_report.summary_line() == "共 0 案。"
+
+
+def test_a_release_request_or_the_secretariats_text_answers_but_silence_does_not() -> None:
+    asked = replace(KEPT_UNANSWERED, statuses=(AgencyStatus("衛生福利部", release_reason=""), AgencyStatus("法務部")))
+    edited = replace(KEPT_UNANSWERED, statuses=(AgencyStatus("衛生福利部", edited="已完成。"),))
+    assert asked.answered and asked.missing == ("法務部",) and asked.replies == ()
+    assert edited.answered and edited.missing == ()
+    assert not KEPT_UNANSWERED.answered and KEPT_UNANSWERED.missing == ("衛生福利部", "法務部")
+    assert make_report((asked, edited, KEPT_UNANSWERED)).summary().unanswered == 1

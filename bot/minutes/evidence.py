@@ -58,13 +58,14 @@ def weigh(evidence: Evidence) -> tuple[float, str]:
         reasons.append(f"未寫主辦機關，暫列{'、'.join(evidence.owners[:2])}")
     else:
         reasons.append("未寫明由誰辦理")
+        score -= 0.05 if evidence.context != "decision" else 0
     if evidence.directive:  # 請, 責成, 交由, 麻煩 — or 由X辦理, X應…
         score += 0.1
     if evidence.decided and evidence.context != "decision":
         score += 0.2
         reasons.append("寫明會議決定")
     elif evidence.instructed and not evidence.directive:  # 指示, 要求: a leader's instruction, told
-        score += 0.2
+        score += 0.25
     if evidence.due:
         score += 0.05
         reasons.append("有期限")

@@ -65,10 +65,13 @@ def due_of(item: ItemView, rnd: Round) -> date | None:
     return min(dates, default=None)
 
 
-def this_round(item: ItemView, agency: str, rnd: Round) -> list[tuple[ReplyView, ReplyView]]:
+Chains = list[tuple[ReplyView, ReplyView]]
+
+
+def this_round(item: ItemView, agency: str, rnd: Round, chains: Chains | None = None) -> Chains:
     """(first version, standing version) of the agency's replies this round: a correction keeps the
     first one's moment, as the report does; withdrawn replies are gone."""
-    return [(first, now) for first, now in standing(item)
+    return [(first, now) for first, now in (standing(item) if chains is None else chains)
             if now.agency == agency and (rnd.since is None or first.at >= rnd.since)]
 
 
@@ -78,11 +81,12 @@ def _title(reply: ReplyView, tz: tzinfo) -> str:
     return f"{roc_short(reply.at.astimezone(tz).date())}：{first}"
 
 
-def judge(item: ItemView, agency: str, rnd: Round) -> Light:
-    """The light of `agency` on `item` (the agency is one that answers for it)."""
+def judge(item: ItemView, agency: str, rnd: Round, chains: Chains | None = None) -> Light:
+    """The light of `agency` on `item` (the agency is one that answers for it); `chains` is
+    standing(item), when the caller judges several agencies on one item."""
     if item.status == RELEASED:
         return Light(GREY, False, "已解除列管")
-    mine = this_round(item, agency, rnd)
+    mine = this_round(item, agency, rnd, chains) if item.replies else []
     asks = [now for _, now in mine if now.kind in RELEASE_KINDS]
     progress = [(first, now) for first, now in mine if now.kind not in RELEASE_KINDS]
     due = due_of(item, rnd)

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.context import Context
-from bot.scope import chat_agency_for, who_answers
+from bot.scope import chat_agency_for
 from bot.web.lights import BLUE, GREY, RED, WAITING, Light, Round, is_overdue, judge, worst
 from handlers.deadlines import calendar, coming_deadline, since_meeting
+from handlers.progress import standing
 from storage.models import SECRETARIAT
 from storage.views import BodyView, ItemView
 
@@ -70,31 +71,32 @@ def overview(ctx: Context, body: BodyView, *, show_released: bool = False) -> Ov
     replied = expected = overdue = 0
     pending: set[int] = set()
     for index, item in enumerate(columns):
+        chains = standing(item) if item.replies else []
+        answering: dict[str, Light] = {}  # each agency expected to reply, once
         for name, _ in item.agencies:
             row = rows.setdefault(name, Row(agency=name, first=index))
-            directory_entry = ctx.directory.get(name)
-            if directory_entry is not None and directory_entry.kind == "collective":
-                members = [m.name for m in ctx.directory.members(name) if m.name in bound]
+            members = collective_members(ctx, name, bound)
+            if members is not None:
                 row.members = members
-                lights = [judge(item, m, rnd) for m in members]
+                lights = [judge(item, m, rnd, chains) for m in members]
                 done = sum(light.replied for light in lights)
-                row.cells[item.id] = Cell(worst(lights) if lights else _grey_or(item), _members_title(members, lights),
-                                          f"{done}/{len(members)}")
+                color = worst(lights) if lights else (GREY if not item.is_open else WAITING)
+                row.cells[item.id] = Cell(color, _members_title(members, lights), f"{done}/{len(members)}")
+                answering.update(zip(members, lights, strict=True))
             else:
-                lights = [judge(item, name, rnd)]
+                lights = [judge(item, name, rnd, chains)]
                 row.cells[item.id] = Cell(lights[0].color, lights[0].title)
-            if not item.is_open:
-                continue
-            row.expected += len(lights)
-            row.replied += sum(light.replied for light in lights)
-            row.reds += sum(light.color == RED for light in lights)
-            overdue += sum(is_overdue(light) for light in lights)
-            if any(light.color == BLUE for light in lights) or item.proposal == "release":
-                pending.add(item.id)
+                answering[name] = lights[0]
+            if item.is_open:
+                row.expected += len(lights)
+                row.replied += sum(light.replied for light in lights)
+                row.reds += sum(light.color == RED for light in lights)
         if item.is_open:
-            expected_here = who_answers(ctx.directory, item, bound)
-            expected += len(expected_here)
-            replied += sum(judge(item, a, rnd).replied for a in expected_here)
+            expected += len(answering)
+            replied += sum(light.replied for light in answering.values())
+            overdue += sum(is_overdue(light) for light in answering.values())
+            if item.proposal == "release" or any(light.color == BLUE for light in answering.values()):
+                pending.add(item.id)
     meeting = body.next_meeting if body.next_meeting and body.next_meeting >= rnd.today else None
     return Overview(
         body=body, today=rnd.today, deadline=rnd.deadline,
@@ -106,8 +108,12 @@ def overview(ctx: Context, body: BodyView, *, show_released: bool = False) -> Ov
         unbound=unbound_agencies(ctx, open_items, bound), hidden_released=len(items) - len(columns))
 
 
-def _grey_or(item: ItemView) -> str:
-    return GREY if not item.is_open else WAITING
+def collective_members(ctx: Context, name: str, bound: set[str]) -> list[str] | None:
+    """A collective's (各部會) bound members, or None when `name` is not a collective."""
+    entry = ctx.directory.get(name)
+    if entry is None or entry.kind != "collective":
+        return None
+    return [m.name for m in ctx.directory.members(name) if m.name in bound]
 
 
 def _members_title(members: list[str], lights: list[Light]) -> str:

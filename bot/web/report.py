@@ -8,7 +8,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from bot.reports import FORMATS, MIME, ReportData, ReportError, default_filename, render
-from bot.reports.cells import HEADERS, row_cells, subtitle
+from bot.reports.cells import HEADERS, WIDTHS_MM, row_cells, subtitle
 from bot.router import UserError
 from bot.web.desk import Desk, page
 from bot.web.desk import render as render_page
@@ -38,7 +38,8 @@ async def preview(request: web.Request, desk: Desk) -> web.StreamResponse:
     except UserError as refusal:
         return render_page(request, "report.html", desk=desk, title="報告", data=None, error=str(refusal),
                            past=past, meeting=meeting, formats=FORMATS)
-    return render_page(request, "report.html", desk=desk, title="報告", data=data, headers=HEADERS,
+    widths = [f"{w * 100 / sum(WIDTHS_MM):.1f}%" for w in WIDTHS_MM]  # the documents' proportions
+    return render_page(request, "report.html", desk=desk, title="報告", data=data, headers=HEADERS, widths=widths,
                        rows=[row_cells(r) for r in data.rows], subtitle=subtitle(data), summary=summary_text(data),
                        past=past, meeting=meeting, formats=FORMATS)
 

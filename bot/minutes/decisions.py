@@ -18,7 +18,7 @@ from bot.minutes.model import Item, Review
 from bot.minutes.outline import Node
 from bot.minutes.rocdate import find_due
 from bot.minutes.roles import Owner, Owners, RoleFinder
-from bot.minutes.sweep import Sweep, context_of, decided, instructs, passive_context
+from bot.minutes.sweep import Sweep, context_of, decided, instructs, passive_context, sentences
 from bot.minutes.tables import read_table
 from bot.minutes.textutil import squeeze_cjk
 from bot.minutes.warnings import Warnings
@@ -124,7 +124,10 @@ class DecisionReader:
         if rows:
             self._table(rows, scope)
         if not points:
-            return [self.item(lead, lead, scope)] if lead and self.actionable(lead) else []
+            if lead and self.actionable(lead):
+                return [self.item(lead, lead, scope)]
+            # 決議 followed by a whole account: the sentence that decides (…，管委會決議與某公司簽約) is the item
+            return [self.item(s, s, scope) for s in sentences(lead) if decided(s)] if lead else []
         items = self._points(points, self._lead_scope(lead, scope))
         if not items and self.actionable(lead):
             items = [self.item(lead + "".join(_full_text(c) for c in points), lead, scope)]

@@ -27,6 +27,9 @@ _LABEL = re.compile(
     + "|".join(r"\s*".join(re.escape(ch) for ch in word) for word, _ in _LABEL_WORDS)
     + r")\s*[:：]"
 )
+_WORD_ONLY = re.compile(
+    r"^\s*(?:" + "|".join(re.escape(w) for w, f in _LABEL_WORDS if f != "others") + r")\s*$"
+)
 _SECTION = re.compile(r"^\s*(?:(?:[壹貳參肆伍陸柒捌玖]?拾)?[壹貳參肆伍陸柒捌玖]|[一二三四五六七八九十]{1,3}|\d{1,2})\s*[、.]\s*")
 _NUMBER = re.compile(rf"第\s*(?P<n>{NUM})\s*次")
 _CUT = re.compile(rf"\s*[(（]?\s*(?:{NUM}\s*年\s*度?\s*)?(?:第\s*{NUM}\s*屆\s*)?第\s*{NUM}\s*次.*$")
@@ -40,7 +43,7 @@ def read_header(lines: list[str]) -> tuple[Meeting, list[str]]:
     title_lines: list[str] = []
     fields: dict[str, str] = {}
     dates: list[str] = []
-    for line in lines[:60]:
+    for line in _label_alone(lines[:60]):
         folded = fold(line)
         rest = _SECTION.sub("", folded, count=1)
         offset = len(folded) - len(rest)
@@ -76,6 +79,17 @@ def read_header(lines: list[str]) -> tuple[Meeting, list[str]]:
 
 _NOISE = re.compile(r"[>＞|:：]|首頁|字級|列印|分享|瀏覽|回上一?頁|回首頁|點閱|發布|更新日期|facebook|line", re.IGNORECASE)
 _MINUTES_WORD = re.compile(r"紀錄|記錄|會議|會報|議事錄|逐字稿|會談|座談")
+
+
+def _label_alone(lines: list[str]) -> list[str]:
+    """日期 / 112年11月25日 on two lines (a web page's label and value): one field line."""
+    out: list[str] = []
+    for line in lines:
+        if out and _WORD_ONLY.match(out[-1]) and not _LABEL.search(fold(line)):
+            out[-1] = out[-1].strip() + "：" + line.strip()
+        else:
+            out.append(line)
+    return out
 
 
 def _title(lines: list[str]) -> list[str]:

@@ -10,6 +10,12 @@ from __future__ import annotations
 
 import re
 
+_HTML = re.compile(r"<(?:html|body|div|p|table|h[1-6]|section|article)\b", re.IGNORECASE)
+_INVISIBLE = re.compile(r"<(script|style|head|button|nav|noscript)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_CELL_END = re.compile(r"</t[dh]\s*>\s*(?=<t[dh]\b)", re.IGNORECASE)
+_BLOCK = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|tr|table|section|article|header|footer|dl|dt|dd|br|hr|main|aside)\b[^>]*>",
+                    re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^<>]{1,400}>")
 _MARKUP_CHARS = re.compile(r"[<>#*_|:=+・‧∙-]")
 _FRONT_MATTER = re.compile(r"\A\s*---\s*\n.*?\n---\s*\n", re.DOTALL)
 _TAG = re.compile(r"<\s*br\s*/?\s*>|</?(?:p|div|span|b|strong|em|i|u|font|td|tr|th|table|tbody|thead|li|ul|ol)\b[^>]*>",
@@ -31,6 +37,8 @@ def plain_lines(text: str) -> str:
     """The text with Markdown / HTML markup and letter-spacing removed, line by line."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _FRONT_MATTER.sub("", text, count=1)
+    if _HTML.search(text):
+        text = html_text(text)
     for entity, char in _ENTITY.items():
         text = text.replace(entity, char)
     out = []
@@ -39,6 +47,14 @@ def plain_lines(text: str) -> str:
             line = _markdown(line)
         out.append(despace(line) if line.count(" ") >= 2 else line)
     return "\n".join(out)
+
+
+def html_text(text: str) -> str:
+    """A saved web page: one block per line, table cells split by tabs, <dt> labels before a colon."""
+    text = _INVISIBLE.sub("", text)
+    text = _CELL_END.sub("\t", text)
+    text = _BLOCK.sub("\n", text)
+    return _ANY_TAG.sub("", text)
 
 
 def _markdown(line: str) -> str:

@@ -76,9 +76,14 @@ class OutlineBuilder:
         self.stack: list[Node] = [self.root]
 
     def build(self, paras: list[Para]) -> Node:
-        for para in paras:
-            if self.closed:
+        # An agenda sent with the minutes lists 散會 too: the end only when no decision follows it.
+        decided_after = [False] * (len(paras) + 1)
+        for i in range(len(paras) - 1, -1, -1):
+            decided_after[i] = decided_after[i + 1] or paras[i].label_kind == "decision"
+        for i, para in enumerate(paras):
+            if self.closed and not decided_after[i]:
                 break
+            self.closed = False
             if para.kind == "heading" or (para.kind == "point" and para.style == "sec"):
                 self._section(para)
             elif para.kind == "row":

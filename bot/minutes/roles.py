@@ -24,6 +24,7 @@ _REQUEST = re.compile(
     r"|要求(?=\s*[\u4e00-\u9fff]{2,}?[部會署局處司科室府所])"
 )
 _BY = re.compile(r"由")
+_DECIDES = re.compile(r"決(?:定|議)")
 _TOPIC = re.compile(r"\s*(?:有關|關於|針對|另|並)?\s*")
 _NOT_WORK = re.compile(r"\s*(?:說明|報告)|[^。；;]{0,16}?(?:主講|主持|擔任|致詞|簡報|介紹|帶領)")
 _ROLE_LABEL = re.compile(r"(?P<role>主辦|主責|協辦)\s*(?:單位|機關)\s*[:：為]?\s*|(?P<short>主辦|協辦)\s*[:：]\s*")
@@ -77,9 +78,12 @@ class RoleFinder:
         """交通隊彙整後，請於下次會議提出…: asked without a name after 請, the clause before names who."""
         folded = fold(text)
         at_request = _REQUEST.search(folded)
+        clause: list[int] = []
+        if at_request is None and (at_request := _DECIDES.search(folded)):  # 管理委員會決定於…: who decided
+            clause = [m.end() for m in re.finditer(r"[，,；;：:]", folded[: at_request.start()])]
         if at_request is None:
             return []
-        opening = _TOPIC.match(folded)
+        opening = _TOPIC.match(folded, clause[-1] if clause else 0)
         found = Owners()
         end = self.names.run(text, folded, {m.start: m for m in self.names.scan(text)}, opening.end() if opening else 0,
                              found, with_assist=False)

@@ -200,7 +200,7 @@ def read_manifest(path: Path) -> Manifest:
             raw = json.loads(zf.read(MANIFEST).decode("utf-8"))
             names = set(zf.namelist())
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise _not_a_backup(path) from None
+        raise (_damaged(path) if _starts_like_ours(path) else _not_a_backup(path)) from None
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise _not_a_backup(path)
     if int(raw.get("format_version", 0)) > FORMAT_VERSION:
@@ -227,6 +227,13 @@ def extract_payload(path: Path, manifest: Manifest, into: Path) -> None:
         raise _damaged(path) from None
     if digest.hexdigest() != manifest.sha256 or into.stat().st_size != manifest.payload_bytes:
         raise _damaged(path)
+
+
+def _starts_like_ours(path: Path) -> bool:
+    """A zip whose first entry is our manifest, cut short (its index is at the end of the file)."""
+    with path.open("rb") as f:
+        head = f.read(4096)
+    return head.startswith(b"PK\x03\x04") and FORMAT.encode() in head
 
 
 def _not_a_backup(path: Path) -> BackupError:

@@ -22,17 +22,20 @@ PACKAGE_HINT = ("請先安裝 PostgreSQL 用戶端工具（Debian／Ubuntu：sud
                 "版本需不低於資料庫伺服器），或把 pg_dump 所在的資料夾加進 PATH。")
 
 
+PLACES = ("/usr/lib/postgresql/*/bin",)  # Debian and Ubuntu keep every installed version here
+
+
 class BackupError(StoreError):
     """A backup, restore or move that cannot go on; str() says why and what to do, in zh-TW."""
 
 
-def find_tool(name: str) -> str:
+def find_tool(name: str, places: tuple[str, ...] = PLACES) -> str:
     """The path of a client tool, or a BackupError naming the package that provides it."""
     def version(path: str) -> int:
         found = re.search(r"postgresql/(\d+)/bin", path)
         return int(found.group(1)) if found else 0
 
-    candidates = sorted(glob(f"/usr/lib/postgresql/*/bin/{name}"), key=version, reverse=True)
+    candidates = sorted((p for place in places for p in glob(f"{place}/{name}")), key=version, reverse=True)
     for path in candidates:
         if os.access(path, os.X_OK):
             return path

@@ -19,11 +19,15 @@ _UNITS_OF = {
     "agency": re.compile(r"(?:組|處|室|中心|科)$"),  # a 署, 局 of a ministry
     "bureau": re.compile(r"(?:科|股|室|組|隊|中心|課)$"),  # a city or county 局／處
     "local": re.compile(r"(?:局|處|中心|室)$"),  # a city or county government
+    "institution": re.compile(r"(?:處|室|組|科|部|中心|系|所)$"),  # a school's 教務處, a hospital's 護理部
 }
+_INSTITUTION = re.compile(
+    r"[\u4e00-\u9fff]{2,16}?(?:國民中學|國民小學|高級中等學校|高級中學|高級職業學校|大學|學院|學校|醫院|國中|國小|高中|高職)"
+)
 _HOST = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:部|署|局|處)(?![\u4e00-\u9fff]{0,1}[長])")
 _OWN_GOVERNMENT = re.compile(r"^(?:縣政府|市政府|縣府|市府|本府|本縣|本市)(?=[\u4e00-\u9fff]{2})")
 _SELF = ("本局", "本處", "本署", "本部", "本府", "本縣", "本市", "本會", "本中心", "本院", "本校", "本所")
-_QUALIFIED = re.compile(r"^[\u4e00-\u9fff]{2,3}[縣市](?:政府)?|^[\u4e00-\u9fff]{1,4}部|^本[部局府署處]")
+_QUALIFIED = re.compile(r"^[\u4e00-\u9fff]{2,3}[縣市](?:政府)?|^[\u4e00-\u9fff]{1,4}部(?=[\u4e00-\u9fff])|^本[部局府署處]")
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,9 @@ def find_host(title: str, government: str | None, directory: AgencyDirectory) ->
     """The body's own organisation, from the start of its title (臺中市政府社會局113年第5次主管會報)."""
     text = "".join(fold(title).split())
     mentions = directory.scan(text, government=government)
+    school = _INSTITUTION.search(text)  # 高雄市立蚵寮國民中學…校務會議: units are the school's
+    if school and (school.start() == 0 or not mentions or mentions[0].start > 0):
+        return Host(school.group(), "institution", government)
     name: str | None = None
     kind = ""
     if mentions and mentions[0].start == 0 and mentions[0].name:

@@ -25,6 +25,8 @@ from bot.minutes.warnings import Warnings
 
 _SKIPPED_SECTIONS = ("header", "closing")
 _SENTENCE = re.compile(r"[^；;。]+")
+# 下次會議時間另訂: the next meeting announced, nobody asked to do anything
+_SCHEDULE = re.compile(r"下\s*次\s*(?:會議|開會)\s*(?:時間|日期|地點)")
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,7 @@ class DecisionReader:
     def actionable(self, part: str) -> bool:
         if self.roles.has_request(part) or self.roles.requested(part):
             return True
-        return find_due(part, self.meeting_date).value is not None
+        return find_due(part, self.meeting_date).value is not None and not _SCHEDULE.search(part)
 
     def item(self, text: str, part: str, scope: Scope) -> Item:
         if scope.review and scope.head is None:  # 案號2繼續列管，請社會局…: the request's own case

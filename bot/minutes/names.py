@@ -26,7 +26,7 @@ _COLLECTIVE_LONG = re.compile(r"各[\u4e00-\u9fff]{0,4}?(?:科處室|局處室|�
 # An agency the directory does not know still looks like one: a short name ending like an agency,
 # or a building committee's officer or contractor (總幹事, 財務委員, 保全公司).
 _UNKNOWN = re.compile(
-    r"[\u4e00-\u9fff]{1,8}?(?:委員會|辦公室|公所|中心|政府|單位|部|會|署|局|處|司|院|科|課|室|組|隊|館|校)(?!長)"
+    r"[\u4e00-\u9fff]{1,8}?(?:委員會|辦公室|公所|中心|政府|單位|部|會|署|局|處|司|院|科|課|室|組|隊|館|校|團)(?!長)"
     r"|[\u4e00-\u9fff]{1,3}?(?:總幹事|幹事|委員(?!會)|公司|廠商)|(?:全體|各位|本[處局署部會校院])?同仁"
 )
 # What follows 請 when no agency does (請將…, 請於…, 請儘速…, 請依…): a name never starts so.
@@ -126,6 +126,14 @@ class NameReader:
         written = text[m.start() : m.end()]
         return Owner(written, self.host.qualify(written), role, at=pos, guessed=True), m.end()
 
+    def _ours(self, name: str | None) -> bool:
+        """身障科 is only in another city's list: in these minutes it is the body's own unit."""
+        if name is None or self.government is None:
+            return True
+        top = _top(self.directory, name)
+        agency = self.directory.get(top)
+        return top == self.government or agency is None or agency.kind != "local"
+
     def _known(self, text: str, folded: str, at: dict[int, Mention], mention: Mention,
                role: str) -> tuple[Owner, int]:
         agency = self.directory.get(mention.name or "")
@@ -140,8 +148,16 @@ class NameReader:
                     full = written
                 name = "".join(full.split()) if full else None
                 return Owner(written, name, role, at=mention.start, guessed=True), tail.end()
-        name = mention.name or self.host.qualify(mention.written)
+        name = mention.name if self._ours(mention.name) else None
+        name = name or self.host.qualify(mention.written) or mention.name
         return Owner(mention.written, name, role, at=mention.start, guessed=mention.name is None), mention.end
+
+
+def _top(directory: AgencyDirectory, name: str) -> str:
+    agency = directory.get(name)
+    while agency is not None and agency.parent:
+        agency = directory.get(agency.parent)
+    return agency.name if agency else name
 
 
 def skip_space(folded: str, pos: int) -> int:

@@ -54,7 +54,7 @@ def import_minutes(
     file: Annotated[Path, typer.Argument(help="會議紀錄檔（.txt、.docx、.odt 或可選取文字的 .pdf）")],
     body: Annotated[str | None, typer.Option(help="會議名稱（預設取自紀錄標題）")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只顯示擷取結果，不存檔、不需資料庫")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="輸出 JSON（spec/minutes-import.md）")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="輸出 JSON：會議、前次列管案的決定、列管事項與待確認事項")] = False,
     yes: Annotated[bool, typer.Option("--yes", help="不詢問，只存勾選的事項；有未回答的衝突就不存")] = False,
     resolve: Annotated[list[str] | None, typer.Option("--resolve", help=RESOLVE_HELP)] = None,
 ) -> None:

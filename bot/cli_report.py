@@ -1,4 +1,8 @@
-"""`lieguan report`: the 「前次會議決議辦理情形」 file, written whole or not at all."""
+"""`lieguan report`: the 「前次會議決議辦理情形」 file, written whole or not at all.
+
+-o without an extension gets the format's (報告 → 報告.docx); an extension of another format
+(報告.txt for docx) is refused before anything is read or written.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,17 @@ from typing import Annotated
 import typer
 
 from bot.cli import app, fail, ready_bot
-from bot.reports import FORMATS, ReportError, write_report
+from bot.reports import FORMATS, ReportError, with_extension, write_report
 from bot.router import UserError
+
+FORMAT_HELP = "報告格式：" + "｜".join(FORMATS) + "（pdf 需要安裝 LibreOffice）"
+OUTPUT_HELP = "輸出檔案；沒寫副檔名時自動補上，例如 -o 第6次會議 → 第6次會議.docx"
 
 
 @app.command()
 def report(
-    fmt: Annotated[str, typer.Option("--format", help="docx｜odt｜md｜csv｜html")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="輸出檔案")],
+    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)],
+    output: Annotated[Path, typer.Option("-o", "--output", help=OUTPUT_HELP)],
     body: Annotated[str | None, typer.Option(help="會議名稱或代號（只有一個會議時可省略）")] = None,
     meeting: Annotated[str, typer.Option(help="next（下次會議，預設）或會議次數")] = "next",
 ) -> None:
@@ -23,8 +30,13 @@ def report(
     from handlers.common import pick_body
     from handlers.reports import build_report, summary_text
 
-    if fmt.lower().lstrip(".") not in FORMATS:
+    fmt = fmt.lower().lstrip(".")
+    if fmt not in FORMATS:
         fail(f"不支援的報告格式「{fmt}」。可用的格式：{'、'.join(FORMATS)}。")
+    try:
+        output = with_extension(output, fmt)
+    except ReportError as exc:
+        fail(str(exc))
     bot = ready_bot()
     ctx = bot.context()
     try:
@@ -32,7 +44,7 @@ def report(
         if body and found.name != body and found.code != body:
             fail(f"找不到會議「{body}」。")
         data = build_report(ctx, found, meeting)
-        path = write_report(data, fmt.lower().lstrip("."), output)
+        path = write_report(data, fmt, output)
     except (UserError, ReportError) as exc:
         fail(str(exc))
     typer.echo(summary_text(data))

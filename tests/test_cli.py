@@ -123,5 +123,40 @@ def test_report_command_writes_the_file_and_refuses_bad_paths(workdir: Path) -> 
     assert out.exists() and "擬解除列管 0" in result.stdout
     bad = lieguan("report", "--format", "docx", "-o", str(workdir / "no" / "such" / "r.docx"), cwd=workdir)
     assert bad.returncode == 1 and not (workdir / "no").exists()
-    unknown = lieguan("report", "--format", "pdf", "-o", str(workdir / "r.pdf"), cwd=workdir)
-    assert unknown.returncode == 1 and "docx、odt、md、csv、html" in unknown.stderr
+    unknown = lieguan("report", "--format", "rtf", "-o", str(workdir / "r.rtf"), cwd=workdir)
+    assert unknown.returncode == 1 and "docx、odt、pdf、xlsx、md、csv、html" in unknown.stderr
+
+
+def test_report_to_a_file_named_for_another_format_is_refused_and_writes_nothing(workdir: Path) -> None:
+    lieguan("import", str(SEED), "--yes", "--resolve", "keep", cwd=workdir)
+    result = lieguan("report", "--format", "docx", "-o", "r.txt", cwd=workdir)
+    assert result.returncode == 1 and result.stdout == ""
+    assert "副檔名 .txt 與報告格式 docx 不符：請把檔名改成「r.docx」" in result.stderr
+    assert not (workdir / "r.txt").exists() and not (workdir / "r.docx").exists()
+
+
+def test_report_to_a_name_without_an_extension_gets_the_formats(workdir: Path) -> None:
+    lieguan("import", str(SEED), "--yes", "--resolve", "keep", cwd=workdir)
+    result = lieguan("report", "--format", "xlsx", "-o", "第6次會議", cwd=workdir)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == str((workdir / "第6次會議.xlsx").resolve())
+    assert (workdir / "第6次會議.xlsx").read_bytes().startswith(b"PK")
+
+
+def test_report_as_pdf_and_as_excel_from_the_cli(workdir: Path) -> None:
+    lieguan("import", str(SEED), "--yes", "--resolve", "keep", cwd=workdir)
+    for fmt in ("pdf", "xlsx"):
+        result = lieguan("report", "--format", fmt, "-o", f"r.{fmt}", cwd=workdir)
+        assert result.returncode == 0, result.stderr
+    assert (workdir / "r.pdf").read_bytes().startswith(b"%PDF-")
+    assert (workdir / "r.xlsx").read_bytes().startswith(b"PK")
+
+
+def test_report_as_pdf_without_libreoffice_names_the_package(workdir: Path) -> None:
+    lieguan("import", str(SEED), "--yes", "--resolve", "keep", cwd=workdir)
+    bare = workdir / "bin"  # a PATH on which there is no soffice
+    bare.mkdir()
+    result = lieguan("report", "--format", "pdf", "-o", "r.pdf", cwd=workdir, env={"PATH": str(bare)})
+    assert result.returncode == 1 and result.stdout == "" and "Traceback" not in result.stderr
+    assert "沒有安裝 LibreOffice" in result.stderr and "libreoffice-writer-nogui" in result.stderr
+    assert not (workdir / "r.pdf").exists()

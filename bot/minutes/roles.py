@@ -20,7 +20,7 @@ __all__ = ["ASSIST", "LEAD", "Owner", "Owners", "RoleFinder"]
 # 請 that asks someone to act; 申請, 邀請, 提請討論, 簽請市長核定, 請假 … do not.
 # 請審議, 請公決, 請鑒核, 請核備, 請備查, 請查照, 請討論: asked of the meeting, not work for an agency.
 _REQUEST = re.compile(
-    r"(?<![申邀聲提報簽呈])請(?![假願託益示求領款審公討鑒核備查勿]|教(?!育))|責成|交由|交請|交辦|麻煩(?=\s*[\u4e00-\u9fff])"
+    r"(?<![申邀聲提報簽呈])請(?![假願託益示求領款勿]|教(?!育)|審[議查]|公[決斷]|討論|鑒|核[備定示議准]|備查|查照)|責成|交由|交請|交辦|麻煩(?=\s*[\u4e00-\u9fff])"
     r"|要求(?=\s*[\u4e00-\u9fff]{2,}?[部會署局處司科室府所])"
 )
 _BY = re.compile(r"由")

@@ -17,7 +17,7 @@ from config.directory import AgencyDirectory, fold
 _UNITS_OF = {
     "ministry": re.compile(r"(?:司|署|局|處|中心|室)$"),
     "agency": re.compile(r"(?:組|處|室|中心|科)$"),  # a 署, 局 of a ministry
-    "bureau": re.compile(r"(?:科|股|室|組|隊|中心|課)$"),  # a city or county 局／處
+    "bureau": re.compile(r"(?:科|股|室|組|隊|團|中心|課)$"),  # a city or county 局／處
     "local": re.compile(r"(?:局|處|中心|室)$"),  # a city or county government
     "institution": re.compile(r"(?:處|室|組|科|部|中心|系|所)$"),  # a school's 教務處, a hospital's 護理部
 }

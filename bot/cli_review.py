@@ -4,6 +4,7 @@ each conflict answered, then one confirmation. Display with rich, questions with
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -14,7 +15,9 @@ from rich.table import Table
 from bot.dates import halfwidth, roc, roc_short
 from handlers.import_review import (
     ANSWER_ZH,
+    CREATE,
     DECISION_ZH,
+    SKIP,
     UNSEEN,
     Conflict,
     ImportReview,
@@ -108,11 +111,22 @@ def ticked_line(review: ImportReview) -> str:
     return f"目前勾選 {len(ticked)} 項" + (f"：{'、'.join(map(str, ticked))}" if ticked else "（不會存任何事項）")
 
 
-def run(review: ImportReview, body: str, console: Console, ask: Ask = input) -> bool:
+def typed(prompt: str) -> str:
+    """input(), its prompt on stdout: input() itself writes it to stderr when both ends are a terminal."""
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    return input()
+
+
+def run(review: ImportReview, body: str, console: Console, ask: Ask = typed) -> bool:
     """The whole review; True when the user confirms saving, False (or Abandoned) when not."""
     show(review, console)
     while True:
         _ticks(review, console, ask)
+        for conflict in review.conflicts():  # a case released yet given work first: it has no default
+            if conflict.kind != UNSEEN and conflict.case not in review.answers:
+                _answer(review, conflict, console, ask)
+        _unseen_at_once(review, console, ask)
         for conflict in review.conflicts():
             if conflict.case not in review.answers:
                 _answer(review, conflict, console, ask)
@@ -143,6 +157,25 @@ def _ticks(review: ImportReview, console: Console, ask: Ask) -> None:
             console.print(f"[red]{exc}[/red]")
             continue
         console.print(ticked_line(review))
+
+
+def _unseen_at_once(review: ImportReview, console: Console, ask: Ask) -> None:
+    """Several earlier cases the bot has never seen (a first import): one question for all of them."""
+    waiting = [c for c in review.conflicts() if c.kind == UNSEEN and c.case not in review.answers]
+    if len(waiting) < 2:
+        return
+    cases = "、".join(c.case for c in waiting)
+    console.print(f"[bold]前次列管案 {len(waiting)} 案（{cases}）本系統沒有資料（前次會議紀錄未匯入）。[/bold]\n"
+                  "  1) 全部建立待補：依本次紀錄建立，標示待補\n  2) 全部略過：不記錄這些案\n  3) 逐案決定")
+    while True:
+        reply = halfwidth(ask("請輸入 1、2 或 3（直接按 Enter＝1）：")).strip()
+        if reply in ("", "1", "2"):
+            for conflict in waiting:
+                review.answer(conflict.case, SKIP if reply == "2" else CREATE)
+            return
+        if reply == "3":
+            return
+        console.print("[red]請輸入 1、2 或 3。[/red]")
 
 
 def _answer(review: ImportReview, conflict: Conflict, console: Console, ask: Ask) -> None:

@@ -147,7 +147,7 @@ def test_the_daily_backup_writes_dated_files_and_keeps_the_newest(sqlite_url: st
                                                                  clock: Clock) -> None:
     filled(sqlite_url, clock)
     folder = tmp_path / "backups"
-    for day in range(5):
+    for _day in range(5):
         clock.advance(days=1)
         scheduled_backup(sqlite_url, folder, keep=3, now=clock())
     kept = sorted(p.name for p in folder.iterdir())

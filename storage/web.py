@@ -15,7 +15,7 @@ from sqlalchemy import Table, update
 from sqlmodel import col, or_, select
 
 from storage.base import StoreBase, StoreError
-from storage.models import Audit, BindCode, Reply, WebLogin, WebSession
+from storage.models import Audit, BindCode, Item, Meeting, Reply, Review, WebLogin, WebSession
 
 LOGIN_TTL = timedelta(minutes=10)
 SESSION_TTL = timedelta(hours=8)
@@ -152,6 +152,16 @@ class WebMixin(StoreBase):
             rows = s.exec(select(Reply).where(Reply.item_id == item_id).order_by(col(Reply.at), col(Reply.id)))
             return [ReplyRecord(r.id or 0, r.agency, r.kind, r.text, r.author, r.author_name, r.chat, r.at,
                                 r.late, r.withdrawn, r.superseded_by is not None) for r in rows]
+
+    def review_history(self, *, body_id: int) -> list[tuple[int, str, int | None, datetime]]:
+        """(item id, decision, meeting number, when recorded) of every review of the body's items, oldest first:
+        when items were created, continued and released, for the statistics."""
+        with self.session() as s:
+            rows = s.exec(select(Review.item_id, Review.decision, Meeting.number, Review.at)
+                          .join(Item, col(Item.id) == Review.item_id)
+                          .join(Meeting, col(Meeting.id) == Review.meeting_id, isouter=True)
+                          .where(Item.body_id == body_id).order_by(col(Review.at), col(Review.id)))
+            return [(i, d, n, a) for i, d, n, a in rows]
 
     # ---- bind codes the secretariat made -----------------------------------------------------
     def open_bind_codes(self) -> list[tuple[str, str, datetime]]:

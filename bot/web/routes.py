@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.core import Bot
 from bot.dates import roc, roc_datetime, roc_short, roc_weekday
-from bot.web import agencies, imports, items, overview_page, report, signin
+from bot.web import agencies, imports, items, overview_page, reminders, report, signin, stats
 from bot.web.desk import BOT, JINJA, SECRET
 from bot.web.lights import ZH
 
@@ -47,4 +47,6 @@ def install(app: web.Application, bot: Bot, *, secret: str) -> None:
     report.install(app)
     agencies.install(app)
     imports.install(app)
+    reminders.install(app)
+    stats.install(app)
     app.router.add_static("/static/", HERE / "static", append_version=True)

@@ -9,7 +9,7 @@ from bot.core import Bot
 from tests.web.conftest import Desk, sign_in
 
 PAGES = ["/", "/items", "/items/1", "/report", "/report/download?format=docx", "/agencies", "/import",
-         "/import/review"]
+         "/import/review", "/reminders", "/stats", "/stats.csv"]
 FORMS = ["/items/1/edit", "/items/1/assign", "/items/1/due", "/items/1/propose", "/items/1/decide",
          "/agencies/bindcode", "/agencies/revoke", "/agencies/unbind", "/logout", "/import", "/import/confirm",
          "/import/cancel"]

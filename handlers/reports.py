@@ -7,13 +7,14 @@ report reads only what was written before that meeting, and the decision it took
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, time, timedelta
 
 from bot.context import Context
 from bot.dates import halfwidth, roc_short, roc_time
 from bot.format import due_text
 from bot.messages import Document, Incoming, Outgoing
-from bot.reports import FORMATS, MIME, ReportData, ReportRow, render
+from bot.reports import FORMATS, MIME, ReportData, ReportError, ReportRow, render
 from bot.reports import default_filename as report_filename
 from bot.reports.model import KEEP, RELEASE, HistoryEntry
 from bot.router import SECRETARIAT, Router, UserError
@@ -113,7 +114,7 @@ def summary_text(data: ReportData) -> str:
 
 
 @router.command("報告", "report", roles=SECRETARIAT,
-                summary="產生下次會議的「前次會議決議辦理情形」：報告 [docx｜odt｜md｜csv｜html]")
+                summary=f"產生下次會議的「前次會議決議辦理情形」：報告 [{'｜'.join(FORMATS)}]")
 async def report(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
     words = halfwidth(args).split()
     fmt = next((w.lower().lstrip(".") for w in words if w.lower().lstrip(".") in FORMATS), "docx")
@@ -123,5 +124,9 @@ async def report(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
         raise UserError(f"不支援的格式「{unknown[0]}」。可用的格式：{'、'.join(FORMATS)}。")
     body, meeting = pick_body(ctx, rest)
     data = build_report(ctx, body, meeting or "next")
-    document = Document(report_filename(data, fmt), render(data, fmt), MIME[fmt])
+    try:  # in a thread: a PDF waits seconds for LibreOffice, and the bot keeps answering meanwhile
+        content = await asyncio.to_thread(render, data, fmt)
+    except ReportError as exc:  # e.g. no LibreOffice for pdf: a polite answer, not an internal error
+        raise UserError(str(exc)) from exc
+    document = Document(report_filename(data, fmt), content, MIME[fmt])
     return [Outgoing(summary_text(data), document=document)]

@@ -160,3 +160,16 @@ def test_report_as_pdf_without_libreoffice_names_the_package(workdir: Path) -> N
     assert result.returncode == 1 and result.stdout == "" and "Traceback" not in result.stderr
     assert "沒有安裝 LibreOffice" in result.stderr and "libreoffice-writer-nogui" in result.stderr
     assert not (workdir / "r.pdf").exists()
+
+
+def test_the_secretariat_asks_for_pdf_and_excel_reports_in_chat(workdir: Path) -> None:
+    lieguan("import", str(SEED), "--yes", "--resolve", "keep", cwd=workdir)
+    chat = lieguan("chat", "--as", "秘書處", cwd=workdir, stdin="報告 pdf\n報告 xlsx\n")
+    assert chat.returncode == 0, chat.stderr
+    files = [Path(line.removeprefix("檔案：")) for line in chat.stdout.splitlines() if line.startswith("檔案：")]
+    assert [f.suffix for f in files] == [".pdf", ".xlsx"]
+    assert files[0].read_bytes().startswith(b"%PDF-") and files[1].read_bytes().startswith(b"PK")
+    bare = workdir / "bin"  # no LibreOffice on this PATH
+    bare.mkdir()
+    refused = lieguan("chat", "--as", "秘書處", cwd=workdir, stdin="報告 pdf\n", env={"PATH": str(bare)})
+    assert refused.returncode == 0 and "請系統管理員安裝 libreoffice-writer-nogui 套件" in refused.stdout

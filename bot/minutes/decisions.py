@@ -93,8 +93,8 @@ class DecisionReader:
                 return
             if node.section_kind == "review" and node.body:  # 前次會議決議事項辦理情形：第1案解除列管。
                 self.items += self._decide(node.body, [], scope)
-            elif node.section_kind != "review":
-                self.sweep.consider(node.body or node.text, scope)
+            elif node.section_kind != "review":  # 貳、總幹事報告 and the report itself, as prose
+                self.sweep.prose(node.body or node.text, scope)
             self.children(node.children, scope)
         elif node.kind == "case":
             head = Head(node.number, node.title, 0) if scope.review and node.number else None
@@ -103,7 +103,7 @@ class DecisionReader:
             label = squeeze_cjk(node.label)
             self.items += self._decide(node.body, node.children, replace(scope, label=label, context="decision"))
         elif node.kind == "text":
-            self.sweep.prose(node, scope)
+            self.sweep.prose(node.text, scope)
         elif node.kind == "turn":
             self.sweep.turn(node, scope, self.chair)
         elif passive:  # 說明：, 陳情理由：, 回應： …

@@ -32,7 +32,7 @@ _UNKNOWN = re.compile(
 # What follows 請 when no agency does (請將…, 請於…, 請儘速…, 請依…): a name never starts so.
 _NOT_A_NAME_START = set("及與和暨或原邀偕會責派請由向跟給讓使將把於在就依針對再儘速持續提研辦加積落確務召督檢盤訂修規擬建強整彙評協參審掌釐留注妥完補"
                         "說通送納函轉查填上核配並即先仍也另一共多予視考分進善適有如以不能可給作做處列跳思側增")
-_NOT_A_NAME = re.compile(r"[之的、，]|協調|參與|研議|辦理|處理|提供|檢討|執行|說明|討論|進行|(?:局|處|署|司|部|會|科|室|組|中心|公所|隊)[及與]|^[^及與]*$(?<=社會|機會|都會|體會)")
+_NOT_A_NAME = re.compile(r"[之的、，將於]|協調|參與|研議|辦理|處理|提供|檢討|執行|說明|討論|進行|(?:局|處|署|司|部|會|科|室|組|中心|公所|隊)[及與]|^[^及與]*$(?<=社會|機會|都會|體會)")
 # Names that start with a character that otherwise never starts one (原 as in 原單位, 原計畫).
 _CLEAR_NAME = re.compile(r"^(?:原住民|原民|原鄉|會計)")
 _GOV_UNIT = re.compile(r"(?:縣政府|市政府|縣府|市府)\s*(?P<unit>[\u4e00-\u9fff]{1,8}?(?:局|處|所|中心|室))")

@@ -52,7 +52,9 @@ def passive_context(node: Node) -> str | None:
 
 
 # Procedure, not work: 請主席宣布開會, 請秘書宣讀上次紀錄, 煩請各委員參閱; a question asks, it does not assign.
-_PROCEDURE = re.compile(r"宣[布佈讀告]|參閱|請(?:審議|公決|討論|指教|表決)|[?？]\s*$")
+_PROCEDURE = re.compile(
+    r"宣[布佈讀告]|參閱|請(?:審議|公決|討論|指教|表決)|[?？]\s*$|(?:現在|接著|接下來|首先|下面|是否)請|發言時|舉手"
+)
 # Cheap first looks before the names are read: anything that could ask someone to act at all.
 _ASKS = re.compile(r"請|由|責成|交|麻煩|要求|指示|裁示|決|應|須|需|務必|負責|主辦|協辦|主政|前|內|下次|底")
 _REQUEST_WORD = re.compile(r"請|責成|交由|交辦|麻煩|要求")
@@ -60,7 +62,7 @@ _REQUEST_WORD = re.compile(r"請|責成|交由|交辦|麻煩|要求")
 _INSTRUCTS = re.compile(r"(?<![曾已所])(?:指示|裁示|要求)(?![事:：])")
 # 管委會決議與…簽約, 本大樓決定於…設置: a decision told as a verb (not 決議：, 決議如下, 照案通過)
 _DECIDED = re.compile(r"(?:^|[，,；;：:])[^，,；;：:。]{0,8}?決(?:定|議)(?![:：，,。]|如下|事項|案|之|內容|結果|辦理情形|是否|不)")
-_ADOPTED = re.compile(r"照案通過|修正通過|通過|洽悉|備查|確認|同意")
+_ADOPTED = re.compile(r"照案通過|原案通過|修正通過|通過|洽悉|備查|確認|同意")
 # Weaker: what ought to be done (本校應…, 更要…), taken only when someone is named as doing it.
 _SOFT = re.compile(r"(?<![因反回對供適相呼響順感答理])應(?![用變對徵允邀屆])|須|務必|必須|更要|也要|仍要")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
@@ -73,7 +75,7 @@ def instructs(text: str) -> bool:
 
 def decided(text: str) -> bool:
     m = _DECIDED.search(text)
-    return m is not None and not _ADOPTED.match(text, m.end(), m.end() + 6)
+    return m is not None and not _ADOPTED.search(text, m.end(), m.end() + 6)
 
 
 def sentences(text: str) -> list[str]:
@@ -110,11 +112,11 @@ class Sweep:
         for child in node.children:
             self.subtree(child, scope)
 
-    def prose(self, node: Node, scope: Scope) -> None:
+    def prose(self, text: str, scope: Scope) -> None:
         """A paragraph without numbering: each sentence on its own."""
         if scope.context == "topic":
             scope = replace(scope, context="prose")
-        for sentence in sentences(node.text):
+        for sentence in sentences(text):
             self.consider(sentence, scope)
 
     def turn(self, node: Node, scope: Scope, chair: str | None) -> None:

@@ -18,7 +18,7 @@ from bot.router import MEMBERS, SECRETARIAT, Router, UserError
 from bot.scope import answering_as, who_answers
 from handlers.common import CASE_TOKEN, find_item, split_case
 from handlers.deadlines import since_meeting
-from handlers.progress import Round, composed_text, statuses
+from handlers.progress import Round, composed_text, statuses, upcoming
 from handlers.replies import check_length
 from storage.views import ItemView, ReplyView
 
@@ -28,6 +28,7 @@ QUOTED = re.compile(r"^\s*[/／]?(?:更正|correct)(?:@\w+)?\s*[:：]?\s*(?P<tex
 NAMED = re.compile(r"^\s*/?(?:更正|correct)(?:@\w+)?\s*#?\s*[^\s\d#]{0,10}?-?\d+(?:-\d+)*\s+(?P<text>.+)$",
                    re.S | re.I)
 RESTORE = ("還原", "restore")
+FILE_WORDS = ("附件", "檔案", "佐證", "照片")
 
 
 def correction_text(text: str) -> str | None:
@@ -102,6 +103,10 @@ async def correct_command(msg: Incoming, args: str, ctx: Context) -> list[Outgoi
 
 @router.command("撤回", "withdraw", roles=MEMBERS, summary="撤回本機關最近一則回報（紀錄保留）：撤回 #6")
 async def withdraw(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
+    if any(word in FILE_WORDS for word in args.split()):  # 撤回 #6 附件: a 佐證 file, not the reply
+        from handlers.evidence import withdraw_file
+
+        return withdraw_file(msg, split_case(" ".join(w for w in args.split() if w not in FILE_WORDS))[0], ctx)
     ref, _ = split_case(args)
     item = find_item(ctx, ref)
     old = own_latest(ctx, item)
@@ -123,7 +128,7 @@ def _status_of(ctx: Context, item: ItemView, agency: str, meeting: int | None) -
 async def progress(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
     ref, rest = split_case(args)
     item = find_item(ctx, ref)
-    name, _, text = rest.partition(" ")
+    name, text = [*re.split(r"\s+", rest.strip(), maxsplit=1), ""][:2]
     if not name:
         raise UserError(f"請寫出機關與內容，例如「辦理情形 {item.label} 衛生福利部 已完成轉介流程」。")
     bound = {a for _, a in ctx.store.bindings()}
@@ -132,8 +137,7 @@ async def progress(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
     if agency not in answering:
         raise UserError(f"#{item.label} 的機關是：{'、'.join(dict.fromkeys(answering))}。"
                         f"請寫其中之一，例如「辦理情形 {item.label} {answering[0] if answering else '教育部'} …」。")
-    body = ctx.store.body(body_id=item.body_id)
-    meeting = (body.last_meeting_number or 0) + 1 if body and body.last_meeting_number else None
+    meeting = upcoming(ctx.store.body(body_id=item.body_id))
     text = text.strip()
     if not text:
         now = _status_of(ctx, item, agency, meeting) or "（尚未回報）"

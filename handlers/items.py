@@ -14,6 +14,7 @@ from bot.router import EVERYONE, MEMBERS, SECRETARIAT, Router, UserError
 from bot.scope import agency_scope
 from handlers.common import find_item, pick_body, resolve_agency, split_case, visible_items
 from handlers.deadlines import calendar, office_day_warning
+from handlers.progress import upcoming
 from storage.models import ASSIST, CONTINUED, LEAD, RELEASED, STATUS_ZH, TRACKING
 from storage.views import ItemView
 
@@ -84,6 +85,9 @@ def item_card(ctx: Context, item: ItemView) -> str:
         late = "（逾期回報）" if r.late else ""
         how = ("（秘書處代為登錄）" if r.on_behalf else "") + ("（更正）" if r.corrects is not None else "")
         lines.append(f"・{r.agency} {roc_short(r.at.astimezone(ctx.tz).date())}{late}{how}{mark}：{kind}{r.text}")
+    coming = upcoming(ctx.store.body(body_id=item.body_id))
+    for (_, agency), text in ctx.store.progress_texts(item_ids=[item.id], meeting=coming).items():
+        lines.append(f"・{agency}（秘書處修改，列入下次會議報告）：{text}")
     return "\n".join(lines)
 
 

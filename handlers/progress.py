@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from bot.reports.model import AgencyStatus, HistoryEntry, ReportReply
-from storage.views import ItemView, ReplyView
+from storage.views import BodyView, ItemView, ReplyView
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,11 @@ class Round:
 
     def holds(self, at: datetime) -> bool:
         return (self.since is None or at >= self.since) and (self.until is None or at < self.until)
+
+
+def upcoming(body: BodyView | None) -> int | None:
+    """The number of the body's coming meeting (the one after its last), None while none is numbered."""
+    return (body.last_meeting_number or 0) + 1 if body and body.last_meeting_number else None
 
 
 def standing(item: ItemView, until: datetime | None = None) -> list[tuple[ReplyView, ReplyView]]:

@@ -21,7 +21,7 @@ from bot.router import SECRETARIAT, Router, UserError
 from bot.scope import who_answers
 from handlers.common import pick_body
 from handlers.deadlines import since_meeting
-from handlers.progress import Round, history, statuses
+from handlers.progress import Round, history, statuses, upcoming
 from storage.models import SECRETARIAT as SECRETARIAT_AGENCY
 from storage.views import BodyView, ItemView
 
@@ -57,8 +57,7 @@ def _next_report(ctx: Context, body: BodyView) -> tuple[list[ItemView], dict[int
     extra = [i for i in decided if i not in known]
     if extra:
         items += ctx.store.items(ids=extra, status="all")
-    number = (body.last_meeting_number or 0) + 1 if body.last_meeting_number else None
-    return items, decided, Round(since=since, until=None, meeting=number)
+    return items, decided, Round(since=since, until=None, meeting=upcoming(body))
 
 
 def _past_report(ctx: Context, body: BodyView, number: int) -> tuple[list[ItemView], dict[int, str], Round,
@@ -77,14 +76,14 @@ def _past_report(ctx: Context, body: BodyView, number: int) -> tuple[list[ItemVi
 def build_report(ctx: Context, body: BodyView, meeting: str = "next") -> ReportData:
     """`next`: everything open for the coming meeting; N: what meeting N decided on, as it stood then."""
     numbers = [n for n, _ in ctx.store.meeting_numbers(body_id=body.id)]
-    upcoming = (body.last_meeting_number or 0) + 1 if body.last_meeting_number else None
+    coming = upcoming(body)
     meeting = halfwidth(meeting).strip().lstrip("第").rstrip("次")
     when: str | None = None
-    if meeting in ("next", "下次", "") or (meeting.isdigit() and int(meeting) == upcoming):
+    if meeting in ("next", "下次", "") or (meeting.isdigit() and int(meeting) == coming):
         if not numbers and not ctx.store.items(body_id=body.id):
             raise UserError(f"「{body.name}」還沒有任何會議或列管案，無法產生報告。請先匯入會議紀錄。")
         items, decided, window = _next_report(ctx, body)
-        number, held, cutoff, proposals = upcoming, body.next_meeting, ctx.today(), True
+        number, held, cutoff, proposals = coming, body.next_meeting, ctx.today(), True
         when = roc_time(body.next_meeting_time) if body.next_meeting and body.next_meeting_time else None
     elif meeting.isdigit():
         if int(meeting) not in numbers:

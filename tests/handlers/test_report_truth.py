@@ -173,3 +173,19 @@ def test_a_past_meetings_report_is_that_meetings_snapshot(secretariat: Chat, bot
     _, coming = report_rows(secretariat)
     assert coming["6"]["辦理情形"].startswith("教育部（115/11/23）：已於115/11/20召開研商會議。")
     assert coming["6"]["會議決定"] == ""
+
+
+def test_the_secretariats_text_keeps_its_lines_and_characters_and_shows_in_案(secretariat: Chat, moe: Chat) -> None:
+    secretariat.run("辦理情形 1 教育部\n一、已召開研商會議（11/20）。\n二、轉介流程，12月函頒。")
+    _, rows = report_rows(secretariat)
+    assert rows["1"]["辦理情形"] == "教育部（秘書處修改）：一、已召開研商會議（11/20）。\n二、轉介流程，12月函頒。"
+    assert "・教育部（秘書處修改，列入下次會議報告）：一、已召開研商會議（11/20）。" in moe.run("案 1")
+
+
+def test_telegram_groups_correct_and_withdraw_with_latin_commands(secretariat: Chat, moe: Chat) -> None:
+    moe.run("/r 1 草案（初稿）")
+    assert moe.run("/correct@lieguan_bot 1 草案（定稿），已函頒。").startswith("已更正 #1")
+    _, rows = report_rows(secretariat)
+    assert rows["1"]["辦理情形"] == "教育部（115/11/23）：草案（定稿），已函頒。"
+    assert moe.run("/withdraw 1").startswith("已撤回 #1")
+    assert report_rows(secretariat)[1]["1"]["辦理情形"] == "未回報"

@@ -6,7 +6,8 @@ Scores `extract()` with the shared score_minutes.py on every minutes the project
 file: the four seeds, the own fixtures, the written cases (tests/data/minutes/cases/) and the
 collected corpus of real minutes (tests/data/minutes/corpus/, c2xx central and l3xx local). Prints
 micro-averaged precision, recall and agency accuracy per set (judgment calls cost nothing), then
-parse speed: documents per second over all of them, and milliseconds for a 20-page record.
+parse speed: documents per second over all of them, and milliseconds for a 20-page record (the best
+of several rounds, as the machine is shared).
 `--verbose` adds one line per document with what it missed and what it took wrongly.
 """
 
@@ -117,19 +118,20 @@ def twenty_pages() -> str:
 
 
 def speed(all_pairs: list[tuple[Path, dict[str, Any]]], directory: AgencyDirectory, seconds: float) -> tuple[float, float]:
+    """The best of several rounds: the machine is shared, the fastest round is the parser's own cost."""
     files = [(p.name, p.read_bytes()) for p, _ in all_pairs]
-    count, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
+    rounds, best_round, started = 0, float("inf"), time.perf_counter()
+    while rounds < 3 or time.perf_counter() - started < seconds:
+        start = time.perf_counter()
         for name, content in files:
             extract(read_minutes(name, content), directory=directory)
-            count += 1
-    per_second = count / (time.perf_counter() - start)
-    big = twenty_pages()
-    runs, start = 0, time.perf_counter()
-    while runs < 5 or time.perf_counter() - start < seconds / 2:
+        best_round, rounds = min(best_round, time.perf_counter() - start), rounds + 1
+    big, best_big = twenty_pages(), float("inf")
+    for _ in range(10):
+        start = time.perf_counter()
         extract(big, directory=directory)
-        runs += 1
-    return per_second, 1000 * (time.perf_counter() - start) / runs
+        best_big = min(best_big, time.perf_counter() - start)
+    return len(files) / best_round, 1000 * best_big
 
 
 def main() -> int:

@@ -12,6 +12,8 @@ import shutil
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,7 @@ from pypdf import PdfReader
 
 from bot.reports import ReportError, pdf, render, write_report
 from bot.reports.cells import subtitle
-from bot.reports.model import ReportData
+from bot.reports.model import AgencyStatus, ReportData, ReportReply
 from tests.reports.samples import BODY, long_report
 
 ROWS = 60
@@ -183,3 +185,21 @@ def _running(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return state != "Z"
+
+
+@pytest.mark.parametrize("fmt", SOURCES)
+def test_a_row_taller_than_a_page_still_prints_in_full(fmt: str, tmp_path: Path) -> None:
+    """Rows are kept whole, but one that cannot fit on any page must break rather than be cut off."""
+    text = "".join(f"第{i}點：辦理情形說明，含數字{i}與英文ABC。" for i in range(1, 90))  # about 2,000 characters
+    replies = tuple(ReportReply("教育部", text, date(2026, 5, day)) for day in (1, 2, 3))
+    tall = replace(long_report(2).rows[1], statuses=(AgencyStatus("教育部", replies),))
+    report = replace(long_report(1), rows=(*long_report(1).rows, tall))
+    source = write_report(report, fmt, tmp_path / f"tall.{fmt}")
+    env = {**os.environ, "HOME": str(tmp_path / "home")}
+    subprocess.run([_soffice(), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                   env=env, capture_output=True, timeout=300, check=False)
+    pages = _pages(PdfReader(tmp_path / "tall.pdf"))
+    assert len(pages) > 2
+    text_of_all = "".join(pages)
+    assert text_of_all.count("第1點：") == 3 and text_of_all.count("第89點：") == 3

@@ -126,11 +126,13 @@ def _members_title(members: list[str], lights: list[Light]) -> str:
 def unbound_agencies(ctx: Context, items: list[ItemView], bound: set[str]) -> list[tuple[str, int]]:
     """Agencies with open items and no chat of their own or of a parent: nobody reminds them."""
     counts: dict[str, int] = {}
+    heard: dict[str, bool] = {}  # agency → some chat hears for it (asked once per agency, not per item)
     for item in items:
         for name, _ in item.agencies:
-            entry = ctx.directory.get(name)
-            if entry is not None and entry.kind == "collective":
-                continue
-            if chat_agency_for(ctx.directory, name, bound) is None:
+            if name not in heard:
+                entry = ctx.directory.get(name)
+                collective = entry is not None and entry.kind == "collective"
+                heard[name] = collective or chat_agency_for(ctx.directory, name, bound) is not None
+            if not heard[name]:
                 counts[name] = counts.get(name, 0) + 1
     return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))

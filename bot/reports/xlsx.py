@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from datetime import datetime, time
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell as XlCell
@@ -47,6 +48,8 @@ TITLE_ROWS = 2  # title, then the data date; the header row follows
 # Excel measures columns in widths of the digit 0 of its default font, about 1.9 mm.
 MM_PER_CHARACTER = 1.9
 MAX_CELL = 32767  # Excel refuses longer cell text
+# Replies are stored in UTC; the sheet shows the time on the clerk's clock, as bot.format does.
+LOCAL = ZoneInfo("Asia/Taipei")
 
 _THIN = Side(style="thin", color="000000")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -146,7 +149,8 @@ def _status(entry: HistoryEntry) -> str:
 def _history_sheet(sheet: Worksheet, history: tuple[HistoryEntry, ...]) -> None:
     _head(sheet, 1, HISTORY_HEADERS, HISTORY_WIDTHS)
     for number, entry in enumerate(history, start=2):
-        values = (entry.case, entry.agency, roc_datetime(entry.at), KINDS.get(entry.kind, entry.kind),
+        at = entry.at.astimezone(LOCAL) if entry.at.tzinfo is not None else entry.at
+        values = (entry.case, entry.agency, roc_datetime(at), KINDS.get(entry.kind, entry.kind),
                   entry.text, entry.author, _status(entry))
         for column, value in enumerate(values, start=1):
             _body_cell(sheet, number, column, _text(clean(value)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 import docx
 import pytest
@@ -117,6 +117,12 @@ def test_xlsx_reply_sheet_lists_every_reply_with_its_time_kind_author_and_state(
     assert sheet["E6"].data_type == "s"
     assert sheet.auto_filter.ref == "A1:G6"
     assert sheet.print_title_rows == "$1:$1" and sheet.freeze_panes == "A2"
+
+
+def test_xlsx_shows_a_reply_stored_in_utc_at_taipei_time() -> None:
+    stored = replace(HISTORY[0], at=datetime(2026, 5, 12, 1, 5, tzinfo=UTC))
+    sheet = _book(replace(make_report(()), history=(stored,)))["回覆紀錄"]
+    assert sheet["C2"].value == "115/5/12 09:05"
 
 
 def test_xlsx_marks_a_corrected_reply() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.dates import DateError, roc_short
-from bot.router import UserError
+from bot.router import MAX_TEXT, UserError
 from bot.web.desk import Desk, page
 from handlers.items import parse_due, resolve_agencies
 from handlers.replies import check_length
@@ -34,6 +34,8 @@ def _edit(desk: Desk, item: ItemView, form: dict[str, str]) -> dict[str, Any]:
     text, subject = form.get("text", "").strip(), form.get("subject", "").strip()
     if not text:
         raise UserError("內容不能空白。")
+    if len(text) > MAX_TEXT or len(subject) > MAX_TEXT:
+        raise UserError(f"內容太長（{len(text):,} 字），請在 {MAX_TEXT:,} 字以內。")
     changes = {k: v for k, v in (("text", text), ("subject", subject)) if v != getattr(item, k)}
     if not changes:
         raise UserError("內容沒有變更。")

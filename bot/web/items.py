@@ -14,7 +14,7 @@ from bot.scope import who_answers
 from bot.web import item_forms
 from bot.web.desk import Desk, page, render
 from bot.web.lights import ZH, Light, Round, judge
-from bot.web.overview import make_round
+from bot.web.overview import collective_members, make_round
 from handlers.progress import Round as Window
 from handlers.progress import composed_text, statuses
 from storage.models import SECRETARIAT, STATUS_ZH
@@ -130,8 +130,11 @@ async def show_item(request: web.Request, desk: Desk, *, error: str | None = Non
     current = rounds[0] if rounds else RoundReplies("回報紀錄", True)
     agencies = list(dict.fromkeys([*lights, *current.by_agency]))
     printed = report_texts(ctx, item, rnd, agencies, item_forms.report_meeting(desk, item))
+    bound = _bound(ctx)
+    collectives = {name: members for name, _ in item.agencies
+                   if (members := collective_members(ctx, name, bound)) is not None}
     return render(request, "item.html", desk=desk, status=status, title=f"#{item.label}", item=item,
-                  lights=lights, agencies=agencies, printed=printed, rounds=rounds, current=current,
+                  lights=lights, agencies=agencies, printed=printed, collectives=collectives, rounds=rounds, current=current,
                   reviews=[(DECISIONS.get(d, d), n, t) for d, n, t in ctx.store.reviews(item_id=item.id)],
                   audit=ctx.store.item_audit(item_id=item.id, case=item.case), status_zh=STATUS_ZH,
                   error=error, notice=NOTICES.get(request.query.get("ok", "")), due_value=item_forms.due_value(item))

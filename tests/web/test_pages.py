@@ -169,3 +169,30 @@ async def test_the_secretariat_sets_the_progress_text_the_report_prints(seeded: 
     assert refused.status == 400 and "不是 #1 的機關" in await refused.text()
     trail = seeded.bot.store.item_audit(item_id=1, case="1")
     assert [a.action for a in trail if a.action.startswith("progress")] == ["progress.edit", "progress.restore"]
+
+
+async def test_a_collectives_cell_opens_the_item_at_its_members(seeded: Desk, client: TestClient) -> None:
+    assert "已新增" in await say(seeded.secretariat, "新增 請各部會盤點相關資源 主辦：各部會")
+    await sign_in(client, seeded.bot)
+    html = await (await client.get("/")).text()
+    found = re.search(r'<td class="l-(\w+)"><a href="/items/7#r-各部會" title="[^"]*">(\d+/\d+)</a>', html)
+    assert found is not None and found.group(2) == "0/2"  # 教育部 and 衛生福利部 are bound members
+    item = await (await client.get("/items/7")).text()
+    assert 'id="r-各部會"' in item and 'id="r-教育部"' in item and 'id="r-衛生福利部"' in item
+
+
+async def test_with_several_bodies_the_header_chooses_which_one(seeded: Desk, client: TestClient) -> None:
+    assert "已建立" in await say(seeded.secretariat, "會議 新增 臺北市社會福利政策推動委員會")
+    await sign_in(client, seeded.bot)
+    html = await (await client.get("/")).text()
+    assert '<select id="body" name="body">' in html and "強化社會安全網中央跨部會平台</h1>" in html
+    other = next(b for b in seeded.bot.store.bodies() if b.name.startswith("臺北市"))
+    chosen = await (await client.get(f"/?body={other.id}")).text()
+    assert "還沒有" not in chosen and "臺北市社會福利政策推動委員會</h1>" in chosen
+    assert f'href="/items?body={other.id}"' in chosen  # links keep the chosen body
+
+
+async def test_a_text_longer_than_a_chat_message_is_refused(seeded: Desk, client: TestClient) -> None:
+    csrf = await sign_in(client, seeded.bot)
+    answer = await client.post("/items/1/edit", data={"csrf": csrf, "text": "字" * 5001})
+    assert answer.status == 400 and "內容太長" in await answer.text()

@@ -188,18 +188,22 @@ def parse_numbers(text: str) -> list[int]:
 
 
 # what follows a case number but is its decision or the next case, not its title
-_DECISION_WORDS = re.compile(r"列管|解列|結案|另案|併案|備查|洽悉|同意|照案|^第\s*\S{1,6}\s*案")
+_DECISION_WORDS = re.compile(r"列管|解列|結案|另案|併案|備查|洽悉|同意|照案|^本案|^第\s*\S{1,6}\s*案")
 _CUT = re.compile(r"[:。；;]")
 
 
 def subject_in(text: str, case: str) -> str | None:
     """The 案由 the minutes quote for an earlier case (「第3案：推動XX計畫」, 案號 2「…」), else None."""
     folded = fold(text)  # one character for one: what is found is sliced from the minutes' own text
+    # digits only, and never 案由: 案由二、第一案 are this meeting's own agenda in many minutes
     number = re.escape(case)
-    ref = rf"(?:第\s*{number}\s*案|(?:案由|案號|編號|案次|列管案)\s*{number}(?![\d-])\s*案?)"
+    ref = rf"(?:第\s*{number}\s*案|(?:案號|編號|案次|列管案)\s*{number}(?![\d-])\s*案?)"
     quoted = re.search(ref + r"\s*[:、]?\s*[「『]([^」』]{2,400})[」』]", folded)
     if quoted:
         return _joined(text[quoted.start(1):quoted.end(1)])
+    headed = re.search(ref + r"\s+([^:\n「」、，,。]{2,80}?)\s*:", folded)  # 案由 1 重大兒虐案件…：請衛福部…
+    if headed and not _DECISION_WORDS.search(headed.group(1)):
+        return _joined(text[headed.start(1):headed.end(1)])
     for m in re.finditer(ref + r"\s*[:、.]\s*([^\n]{2,200})", folded):
         cut = _CUT.search(m.group(1))
         end = m.start(1) + (cut.start() if cut else len(m.group(1)))

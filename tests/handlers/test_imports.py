@@ -12,6 +12,7 @@ from bot.core import Bot
 from bot.messages import Attachment
 from bot.minutes import extract
 from handlers.import_review import ImportReview
+from storage.base import StoreError
 from tests.driver import Chat
 from tests.minutes import bad_files
 
@@ -254,3 +255,10 @@ def test_text_without_decisions_saves_nothing(secretariat: Chat, bot: Bot) -> No
 def test_contacts_cannot_import(secretariat: Chat, bot: Bot) -> None:
     contact = Chat(bot, "line:Cother")
     assert "尚未綁定" in contact.run("匯入\n" + SEED_000[:1000])
+
+
+def test_the_store_refuses_a_release_given_work_without_an_answer_and_saves_nothing(bot: Bot) -> None:
+    found = extract(SEED_000, directory=bot.directory).to_json(with_subject=True)
+    with pytest.raises(StoreError, match="第3案本次決定解除列管，卻又交辦新工作"):
+        bot.store.apply_minutes(extraction=found, body="強化社會安全網中央跨部會平台", digest="d", actor="t", chat=None)
+    assert bot.store.bodies() == [] and bot.store.items(status="all") == []

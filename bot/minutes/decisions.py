@@ -258,7 +258,7 @@ class DecisionReader:
     def _todo(self, subject: str, lead: str, assist: str, due: str, scope: Scope) -> Item:
         owners = Owners()
         for text, role in ((lead, "lead"), (assist, "assist")):
-            for owner in self.roles.mentioned(text).owners:
+            for owner in self.roles.named(text).owners:
                 owners.add(replace(owner, role=role))
         # The due column (113年8月31日, 下次會議) is read as a deadline: "…前".
         return self.item(subject, subject + (f"（{due}前）" if due else ""), replace(scope, lead=tuple(owners.owners)))

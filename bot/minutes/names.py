@@ -26,16 +26,18 @@ _COLLECTIVE_LONG = re.compile(r"各[\u4e00-\u9fff]{0,4}?(?:科處室|局處室|�
 # An agency the directory does not know still looks like one: a short name ending like an agency,
 # or a building committee's officer or contractor (總幹事, 財務委員, 保全公司).
 _UNKNOWN = re.compile(
-    r"[\u4e00-\u9fff]{1,8}?(?:委員會|辦公室|公所|中心|政府|單位|部|會|署|局|處|司|院|科|課|室|組|隊|館|校|團)(?!長)"
+    r"[\u4e00-\u9fff]{1,8}?(?:委員會|辦公室|公所|中心|政府|單位|部|會|署|局|處|司|院|科|課|室|組|隊|館|校|團)(?![長分門])"
     r"|[\u4e00-\u9fff]{1,3}?(?:總幹事|幹事|委員(?!會)|公司|廠商)|(?:全體|各位|本[處局署部會校院])?同仁"
 )
 # What follows 請 when no agency does (請將…, 請於…, 請儘速…, 請依…): a name never starts so.
 _NOT_A_NAME_START = set("及與和暨或原邀偕會責派請由向跟給讓使將把於在就依針對再儘速持續提研辦加積落確務召督檢盤訂修規擬建強整彙評協參審掌釐留注妥完補"
                         "說通送納函轉查填上核配並即先仍也另一共多予視考分進善適有如以不能可給作做處列跳思側增")
-_NOT_A_NAME = re.compile(r"[之的、，將於]|協調|參與|研議|辦理|處理|提供|檢討|執行|說明|討論|進行|(?:局|處|署|司|部|會|科|室|組|中心|公所|隊)[及與]|^[^及與]*$(?<=社會|機會|都會|體會)")
+_NOT_A_NAME = re.compile(r"[之的、，將於這那個]|協調|參與|研議|辦理|處理|提供|檢討|執行|說明|討論|進行|(?:局|處|署|司|部|會|科|室|組|中心|公所|隊)[及與]|^[^及與]*$(?<=社會|機會|都會|體會)")
 # Names that start with a character that otherwise never starts one (原 as in 原單位, 原計畫).
-_CLEAR_NAME = re.compile(r"^(?:原住民|原民|原鄉|會計)")
+_CLEAR_NAME = re.compile(r"^(?:原住民|原民|原鄉|會計|再生能源)")
 _GOV_UNIT = re.compile(r"(?:縣政府|市政府|縣府|市府)\s*(?P<unit>[\u4e00-\u9fff]{1,8}?(?:局|處|所|中心|室))")
+_OFFICE = re.compile(r"(?:公所|政府|局|處|署)$")
+_UNIT_BELOW = re.compile(r"[\u4e00-\u9fff]{1,3}?(?:科|課|股|組|室|隊|中心)(?![長\u4e00-\u9fff]{0,1}[科課股組室隊])")
 _TAIL = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:委員會|公所|科|課|股|組|室|中心|隊|處|局|署|司)(?!長)")
 
 
@@ -123,8 +125,11 @@ class NameReader:
             return None, pos  # 幕僚與健保署: a list with a known name in it, not one name
         if folded[pos] in _NOT_A_NAME_START and not (joined or _CLEAR_NAME.match(m.group())):
             return None, pos
-        written = text[m.start() : m.end()]
-        return Owner(written, self.host.qualify(written), role, at=pos, guessed=True), m.end()
+        end = m.end()
+        if _OFFICE.search(m.group()) and (tail := _UNIT_BELOW.match(folded, end)) and not _NOT_A_NAME.search(tail.group()):
+            end = tail.end()  # 鄉公所清潔隊, 公所建設課: a unit under the office just read
+        written = text[m.start() : end]
+        return Owner(written, self.host.qualify(written), role, at=pos, guessed=True), end
 
     def _ours(self, name: str | None) -> bool:
         """身障科 is only in another city's list: in these minutes it is the body's own unit."""

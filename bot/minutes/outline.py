@@ -215,7 +215,9 @@ def ordinal(marker: str) -> int:
 def _heading_like(text: str) -> bool:
     """報告事項, 上次會議決議事項辦理情形：…, 社會局業務報告（略）: a short title before any colon."""
     title = _SECTION_TITLE.match(squeeze(fold(text)))
-    return title is not None and len(title.group()) <= 24 and len(squeeze(text)) <= 400
+    if title is None or re.search(r"[,，]", title.group()):  # 人事處研擬…，提下次會議討論。 is a sentence
+        return False
+    return len(title.group()) <= 24 and len(squeeze(text)) <= 400
 
 
 def _after_colon(text: str) -> str:

@@ -25,12 +25,14 @@ _REQUEST = re.compile(
 )
 _BY = re.compile(r"由")
 _DECIDES = re.compile(r"決(?:定|議)")
+_ACTS = re.compile(r"(?<=[處局署司部會科室組課所隊])(?:研擬|研議|辦理|提出|完成|檢討|規劃|彙整|評估|擬定|訂定|執行|負責|協助|持續|加強|儘速|統籌|追蹤|列管)")
 _TOPIC = re.compile(r"\s*(?:有關|關於|針對|另|並)?\s*")
 _NOT_WORK = re.compile(r"\s*(?:說明|報告)|[^。；;]{0,16}?(?:主講|主持|擔任|致詞|簡報|介紹|帶領)")
 _ROLE_LABEL = re.compile(r"(?P<role>主辦|主責|協辦)\s*(?:單位|機關)\s*[:：為]?\s*|(?P<short>主辦|協辦)\s*[:：]\s*")
 _ROLE_WORD = re.compile(r"(?P<role>主辦|主政|主責|協辦)(?!人|單位|機關)")
 _SEGMENT_START = re.compile(r"[、]?\s*(?:並|另|再)?\s*(?:由|請)?\s*")
 _STOP = re.compile(r"[，,；;。：:()（）]")
+_SELF = re.compile(r"^\s*本[\u4e00-\u9fff]?\s*$")
 _OUGHT = re.compile(r"\s*(?:仍|亦|也|均|皆)?\s*(?:應|須|務必)")
 _MODAL = re.compile(r"\s*(?:仍|亦|也|均|皆)?\s*(?:應|須|需|務必|負責)")
 # （工務局）（教育處、工務處） closing a point: its owners, written last.
@@ -57,12 +59,13 @@ class RoleFinder:
         anchors: list[tuple[int, Mention | None]] = [(m.end(), None) for m in _REQUEST.finditer(folded)]
         anchors += [(m.end(), None) for m in _BY.finditer(folded) if self._by_owner(text, folded, at, m.end())]
         anchors += [(m.start, m) for m in mentions if m.name and _MODAL.match(folded, m.end)]  # 本部各司署應…
-        for clause in _CLAUSE_START.finditer(folded) if not anchors else ():  # 各鄉鎮市公所應…: a clause's subject
+        for clause in _CLAUSE_START.finditer(folded):  # 各鄉鎮市公所應…: a clause's subject
             found = Owners()
             end = self.names.run(text, folded, at, clause.end(), found, with_assist=False)
             if found and _OUGHT.match(folded, end):
                 for owner in found.owners:
-                    asked.add(owner)
+                    if not _SELF.match(owner.written):  # 本校應…: the body speaking of itself
+                        asked.add(owner)
         for pos, mention in sorted(anchors, key=lambda a: a[0]):
             if mention is None:
                 self.names.run(text, folded, at, pos, asked)
@@ -77,7 +80,7 @@ class RoleFinder:
     def subject(self, text: str) -> list[Owner]:
         """交通隊彙整後，請於下次會議提出…: asked without a name after 請, the clause before names who."""
         folded = fold(text)
-        at_request = _REQUEST.search(folded)
+        at_request = _REQUEST.search(folded) or _ACTS.search(folded)  # 人事處研擬…: the one who acts
         clause: list[int] = []
         if at_request is None and (at_request := _DECIDES.search(folded)):  # 管理委員會決定於…: who decided
             clause = [m.end() for m in re.finditer(r"[，,；;：:]", folded[: at_request.start()])]
@@ -93,6 +96,13 @@ class RoleFinder:
         """由X辦理 names an owner; 由X主講, 由X擔任召集人 name a speaker or a chair."""
         owner, end = self.names.one(text, folded, at, skip_space(folded, pos), LEAD)
         return owner is not None and not _NOT_WORK.match(folded, end)
+
+    def named(self, text: str) -> Owners:
+        """A cell that only names agencies (主辦單位 | 學務處、輔導室): all of them, known or not."""
+        folded = fold(text)
+        found = Owners()
+        self.names.run(text, folded, {m.start: m for m in self.names.scan(text)}, 0, found, with_assist=False)
+        return found or self.mentioned(text)
 
     def mentioned(self, text: str) -> Owners:
         """Every agency the text names (a case title's owners when it asks nobody in particular)."""

@@ -9,7 +9,7 @@ body's own government's units. A name the directory knows, or one already qualif
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from config.directory import AgencyDirectory, fold
 
@@ -19,13 +19,14 @@ _UNITS_OF = {
     "agency": re.compile(r"(?:組|處|室|中心|科)$"),  # a 署, 局 of a ministry
     "bureau": re.compile(r"(?:科|股|室|組|隊|團|中心|課)$"),  # a city or county 局／處
     "local": re.compile(r"(?:局|處|中心|室)$"),  # a city or county government
-    "institution": re.compile(r"(?:處|室|組|科|部|中心|系|所)$"),  # a school's 教務處, a hospital's 護理部
 }
 _INSTITUTION = re.compile(
     r"[\u4e00-\u9fff]{2,16}?(?:國民中學|國民小學|高級中等學校|高級中學|高級職業學校|大學|學院|學校|醫院|國中|國小|高中|高職)"
 )
 _HOST = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:部|署|局|處)(?![\u4e00-\u9fff]{0,1}[長])")
 _OWN_GOVERNMENT = re.compile(r"^(?:縣政府|市政府|縣府|市府|本府|本縣|本市)(?=[\u4e00-\u9fff]{2})")
+_TOWNSHIP_OFFICE = re.compile(r"^(?:[鄉鎮市區])?公所")
+_TOWNSHIP = re.compile(r"(?P<county>[\u4e00-\u9fff]{2}[縣市])?(?P<town>[\u4e00-\u9fff]{1,3}?[鄉鎮市區])(?:民代表會|公所)")
 _SELF = ("本局", "本處", "本署", "本部", "本府", "本縣", "本市", "本會", "本中心", "本院", "本校", "本所")
 _QUALIFIED = re.compile(r"^[\u4e00-\u9fff]{2,3}[縣市](?:政府)?|^[\u4e00-\u9fff]{1,4}部(?=[\u4e00-\u9fff])|^本[部局府署處]")
 
@@ -35,10 +36,13 @@ class Host:
     name: str | None  # 臺中市政府社會局, 內政部, 環境保護署 …
     level: str | None  # ministry | agency | bureau | local
     government: str | None  # the city or county government around it, if any
+    township: str | None = None  # 苗栗縣三義鄉公所, in a township council's minutes
 
     def qualify(self, written: str) -> str | None:
         """The full name of a unit written short, or None when it is not one of the host's units."""
         name = "".join(fold(written).split())
+        if self.township and (m := _TOWNSHIP_OFFICE.match(name)):  # 鄉公所建設課 in 三義鄉民代表會's minutes
+            return self.township + name[m.end() :]
         if name in _SELF and self.name:  # 本局 in a bureau's own minutes
             if name in ("本府", "本縣", "本市"):
                 return self.government
@@ -58,10 +62,17 @@ class Host:
 def find_host(title: str, government: str | None, directory: AgencyDirectory) -> Host:
     """The body's own organisation, from the start of its title (臺中市政府社會局113年第5次主管會報)."""
     text = "".join(fold(title).split())
+    host = _host(text, government, directory)
+    if town := _TOWNSHIP.search(text):
+        host = replace(host, township=(town.group("county") or "") + town.group("town") + "公所")
+    return host
+
+
+def _host(text: str, government: str | None, directory: AgencyDirectory) -> Host:
     mentions = directory.scan(text, government=government)
-    school = _INSTITUTION.search(text)  # 高雄市立蚵寮國民中學…校務會議: units are the school's
+    school = _INSTITUTION.search(text)  # 高雄市立蚵寮國民中學…校務會議: its 教務處 is written plain
     if school and (school.start() == 0 or not mentions or mentions[0].start > 0):
-        return Host(school.group(), "institution", government)
+        return Host(school.group(), None, government)
     name: str | None = None
     kind = ""
     if mentions and mentions[0].start == 0 and mentions[0].name:

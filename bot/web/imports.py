@@ -130,8 +130,12 @@ async def confirm(request: web.Request, desk: Desk) -> web.StreamResponse:
     result = save(ctx, text, body, actor=desk.user.actor, chat="web", review=review)
     ctx.store.drop_pending_import(chat=_key(desk))
     log.info("web import saved by %s: %s", desk.user.user, result.created)
-    return render(request, "message.html", desk=desk, title="已匯入", message=saved_text(result, ctx.store),
-                  link=("/", "到總覽看燈號"))
+    found = ctx.store.find_body(name=result.body)
+    if found is None or result.meeting_number is None:
+        return render(request, "message.html", desk=desk, title="已匯入", message=saved_text(result, ctx.store),
+                      link=("/", "到總覽看燈號"))
+    # 總覽, with the cases this meeting created or renewed marked
+    raise web.HTTPSeeOther(f"/?body={found.id}&imported={result.meeting_number}")
 
 
 @page

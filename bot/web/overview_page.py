@@ -38,7 +38,11 @@ async def home(request: web.Request, desk: Desk) -> web.StreamResponse:
     show_released = request.query.get("released") == "1"
     data = overview(desk.context(), desk.body, show_released=show_released)
     legend = [(color, ZH[color], meaning) for color, meaning in MEANING.items()]
-    return render(request, "overview.html", desk=desk, title="總覽", o=data, legend=legend, matrix=matrix_rows(data),
+    imported = request.query.get("imported", "")
+    fresh = {i.id for i in data.columns if imported.isdigit() and i.meeting_number == int(imported)}
+    notice = (f"已匯入第{imported}次會議紀錄：標示的 {len(fresh)} 案是這次會議新列管或續辦的案件。"
+              if imported.isdigit() else None)
+    return render(request, "overview.html", desk=desk, title="總覽", o=data, legend=legend, matrix=matrix_rows(data), fresh=fresh, notice=notice,
                   soon=SOON_OFFICE_DAYS, show_released=show_released)
 
 

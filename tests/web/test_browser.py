@@ -76,7 +76,8 @@ async def test_a_secretariat_imports_follows_the_lights_edits_and_downloads_the_
             await last.uncheck()
             await page.check('input[name="answer-3"][value="keep"]')
             await page.get_by_role("button", name="確認匯入").click()
-            assert "已存檔" in await page.content()
+            await page.wait_for_url(base + "/?*")
+            assert "已匯入第5次會議紀錄" in await page.content()
             texts = {i.text for i in desk_bot.store.items(status="all")}
             assert unticked not in texts and len(texts) >= count - 1
 

@@ -48,9 +48,10 @@ async def test_an_upload_is_reviewed_beside_the_minutes_and_saves_only_what_is_t
     assert blocked.status == 400 and "還不能存檔" in await blocked.text()
     assert f'name="tick" value="{ticked[-1]}" checked' not in await blocked.text()  # the choices stay
     posted = FormData([*form.items(), *(("tick", n) for n in keep), ("answer-3", "keep")])
-    saved = await client.post("/import/confirm", data=posted)
-    text = await saved.text()
-    assert saved.status == 200 and "已存檔" in text, text
+    saved = await client.post("/import/confirm", data=posted, allow_redirects=False)
+    assert saved.status == 303 and "imported=5" in saved.headers["Location"]
+    landed = await (await client.get(saved.headers["Location"])).text()
+    assert "已匯入第5次會議紀錄" in landed and '<th class="new">' in landed
     body = desk_bot.store.find_body(name="強化社會安全網中央跨部會平台")
     assert body is not None
     stored = {i.text for i in desk_bot.store.items(body_id=body.id, status="all")}
@@ -65,7 +66,7 @@ async def test_an_edited_point_is_saved_as_edited(client: TestClient, desk_bot: 
     form = FormData([("csrf", csrf), ("tick", "1"), ("text-1", "請衛福部提出高風險孕產婦試辦計畫成效報告。"),
                      ("leads-1", "教育部"), ("assists-1", ""), ("due-1", "115/12/31")])
     saved = await client.post("/import/confirm", data=form)
-    assert saved.status == 200, await saved.text()
+    assert saved.status == 200 and "已匯入" in await saved.text()
     body = desk_bot.store.find_body(name="強化社會安全網中央跨部會平台")
     assert body is not None
     new = [i for i in desk_bot.store.items(body_id=body.id, status="all")

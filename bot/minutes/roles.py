@@ -75,6 +75,8 @@ class RoleFinder:
             self._helpers(text, folded, at, asked)
         self._trailing(text, folded, at, asked)
         ordered = sorted(asked.owners, key=lambda o: (o.role != LEAD, o.at))
+        if any(not _SELF.match(o.written) for o in ordered):  # 由本校主辦…，請承辦單位: the body is the setting
+            ordered = [o for o in ordered if not _SELF.match(o.written)]
         return Owners(ordered)
 
     def subject(self, text: str) -> list[Owner]:

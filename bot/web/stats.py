@@ -12,7 +12,7 @@ import csv
 import io
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from urllib.parse import quote
 
 from aiohttp import web
@@ -21,6 +21,7 @@ from bot.context import Context
 from bot.web.desk import Desk, page, render
 from bot.web.lights import RELEASE_KINDS, is_overdue, judge
 from bot.web.overview import collective_members, make_round
+from handlers.progress import standing
 from storage.models import SECRETARIAT
 from storage.views import BodyView
 
@@ -94,6 +95,47 @@ def agency_stats(ctx: Context, body: BodyView) -> list[AgencyStats]:
     return sorted(found.values(), key=lambda s: (s.rate, -s.overdue, s.agency))
 
 
+@dataclass
+class Rounds:
+    labels: list[str]
+    by_agency: dict[str, list[tuple[int, int]]]  # agency → (replied, expected) per round
+
+
+def round_rates(ctx: Context, body: BodyView) -> Rounds:
+    """Each agency's replies per meeting round: an item counts in a round it was tracked through
+    (created before the round ended, not released before it began); a reply counts in the round
+    its first version was written in."""
+    held = sorted((d, n) for n, d in ctx.store.meeting_numbers(body_id=body.id) if d is not None)
+    starts = [None, *(datetime.combine(d, time.min, tzinfo=ctx.tz) for d, _ in held)]
+    labels = ["第一次會議前" if held else "至今", *(f"第{n}次會議後" if n else "會議後" for _, n in held)]
+    created: dict[int, datetime] = {}
+    released: dict[int, datetime] = {}
+    for item_id, decision, _, at in ctx.store.review_history(body_id=body.id):
+        created.setdefault(item_id, at)
+        if decision == "released":
+            released[item_id] = at
+    bound = {a for _, a in ctx.store.bindings() if a != SECRETARIAT}
+    by_agency: dict[str, list[tuple[int, int]]] = {}
+    for item in ctx.store.items(body_id=body.id, status="all"):
+        chains = standing(item)
+        for name, _ in item.agencies:
+            members = collective_members(ctx, name, bound)
+            for agency in members if members is not None else [name]:
+                counts = by_agency.setdefault(agency, [(0, 0)] * len(starts))
+                for index, start in enumerate(starts):
+                    end = starts[index + 1] if index + 1 < len(starts) else None
+                    born, gone = created.get(item.id), released.get(item.id)
+                    if (end is not None and born is not None and born >= end) or \
+                            (gone is not None and start is not None and gone <= start):
+                        continue
+                    replied = any(now.agency == agency and now.kind not in RELEASE_KINDS
+                                  and (start is None or first.at >= start) and (end is None or first.at < end)
+                                  for first, now in chains)
+                    done, expected = counts[index]
+                    counts[index] = (done + replied, expected + 1)
+    return Rounds(labels, by_agency)
+
+
 def meeting_stats(ctx: Context, body: BodyView) -> list[MeetingStats]:
     tallies: dict[int | None, Counter[str]] = {}
     for _, decision, number, _ in ctx.store.review_history(body_id=body.id):
@@ -114,20 +156,21 @@ async def stats_page(request: web.Request, desk: Desk) -> web.StreamResponse:
     meetings = meeting_stats(ctx, desk.body)
     top = max((max(m.opened, m.continued, m.released) for m in meetings), default=0) or 1
     return render(request, "stats.html", desk=desk, title="統計", agencies=agency_stats(ctx, desk.body),
-                  meetings=meetings, top=top)
+                  meetings=meetings, top=top, rounds=round_rates(ctx, desk.body))
 
 
 HEADER = ("機關", "案件數", "列管中", "本輪已回報", "本輪應回報", "本輪回報率", "逾期回報", "逾期未回報", "已解除",
           "解除率", "平均列管天數")
 
 
-def stats_csv(rows: list[AgencyStats]) -> bytes:
+def stats_csv(rows: list[AgencyStats], rounds: Rounds) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(HEADER)
+    writer.writerow([*HEADER, *(f"{label}回報" for label in rounds.labels)])
     for s in rows:
+        per_round = [f"{done}/{expected}" if expected else "" for done, expected in rounds.by_agency.get(s.agency, [])]
         writer.writerow([s.agency, s.items, s.open, s.replied, s.expected, f"{s.rate:.0%}", s.late_replies,
-                         s.overdue, s.released, f"{s.release_rate:.0%}", f"{s.average_days:.1f}"])
+                         s.overdue, s.released, f"{s.release_rate:.0%}", f"{s.average_days:.1f}", *per_round])
     return out.getvalue().encode("utf-8-sig")  # Excel opens UTF-8 only with the byte-order mark
 
 
@@ -136,7 +179,8 @@ async def stats_download(request: web.Request, desk: Desk) -> web.StreamResponse
     if desk.body is None:
         return render(request, "empty.html", desk=desk, title="統計")
     name = quote(f"{desk.body.name}_統計.csv")
-    return web.Response(body=stats_csv(agency_stats(desk.context(), desk.body)), headers={
+    return web.Response(body=stats_csv(agency_stats(desk.context(), desk.body),
+                                            round_rates(desk.context(), desk.body)), headers={
         "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
         "Cache-Control": "no-store"})
 

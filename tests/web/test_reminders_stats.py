@@ -43,3 +43,14 @@ async def test_stats_draw_each_agencys_reply_rate_and_download_as_csv(seeded: De
     assert rows["教育部"][1:6] == ["3", "3", "1", "3", "33%"]
     assert rows["衛生福利部"][8:10] == ["1", "33%"]  # #5 released
     assert "會議外新增" in html
+
+
+async def test_stats_count_replies_per_meeting_round(seeded: Desk, client: TestClient) -> None:
+    assert "已記錄" in "\n".join(o.text for o in await seeded.secretariat.send("會議 第6次 115/11/20"))
+    await sign_in(client, seeded.bot)
+    html = await (await client.get("/stats")).text()
+    assert "<th>第一次會議前</th><th>第6次會議後</th>" in html
+    assert "<tr><td>教育部</td><td>—</td><td>1/3（33%）</td></tr>" in html
+    raw = (await (await client.get("/stats.csv")).read()).decode("utf-8-sig")
+    rows = {row[0]: row for row in csv.reader(io.StringIO(raw))}
+    assert rows["機關"][-1] == "第6次會議後回報" and rows["教育部"][-1] == "1/3"

@@ -52,7 +52,10 @@ def show(review: ImportReview, console: Console) -> None:
     if extraction["reviews"]:
         _show_reviews(review, console)
     items = len(extraction["items"])
-    console.print(_points(review, 1, items, f"列管事項 {items} 項（☑ 勾選的才存檔）"))
+    if items:
+        console.print(_points(review, 1, items, f"列管事項 {items} 項（☑ 勾選的才存檔）"))
+    else:
+        console.print("沒有把握是決議的事項；下面的候選事項請逐一判斷。" if review.entries else "沒有找到列管事項。")
     if len(review.entries) > items:
         console.print(_points(review, items + 1, len(review.entries),
                               f"可能也是決議的候選事項 {len(review.entries) - items} 項（預設不勾選，請判斷）"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import io
 import json
 import os
 import pty
@@ -16,7 +17,10 @@ import time
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
+from bot.cli_review import run, show
+from handlers.import_review import ImportReview
 from tests.minutes import bad_files
 
 LIEGUAN = str(Path(sys.executable).parent / "lieguan")
@@ -106,13 +110,18 @@ def test_dry_run_json_keeps_the_contract_and_needs_no_database(tmp_path: Path) -
     assert not (tmp_path / "data").exists()
 
 
+def column(screen: str, k: int) -> str:
+    """A column of the review's tables, its wrapped lines joined without spaces."""
+    return "".join("".join(line.split("│")[k].split()) for line in screen.splitlines() if line.count("│") == 6)
+
+
 def test_dry_run_shows_every_point_whole_and_numbered_with_its_confidence(tmp_path: Path) -> None:
     extraction = dry_run(SEED, tmp_path)
     shown = lieguan("import", str(SEED), "--dry-run", cwd=tmp_path).stdout
-    content = "".join(line.split("│")[3] for line in shown.splitlines() if line.count("│") == 6)
+    content = column(shown, 3)
     assert isinstance(extraction["items"], list)
     for n, item in enumerate(extraction["items"], 1):
-        assert "".join(item["text"].split()) in "".join(content.split())  # wrapped, never cut
+        assert "".join(item["text"].split()) in content  # wrapped, never cut
         assert re.search(rf"│ +{n} │ ☑ ", shown)
     assert re.search(r"高 [01]\.\d\d", shown)
     assert "需要回答 1 題：" in shown and "第3案：本次會議決定解除列管，但第 2 項又請衛生福利部辦理。" in shown
@@ -264,3 +273,38 @@ def test_big5_and_utf16_minutes_are_read_and_the_warning_says_so(tmp_path: Path,
     warnings = extraction["warnings"]
     assert isinstance(warnings, list) and f"「紀錄.txt」是 {name} 編碼的文字檔，已自動轉換讀取" in warnings[0]
     assert "UTF-8" in warnings[0]
+
+
+# ---- the terminal review's own steps, in process (the same functions the command runs) -----------
+
+def review_with_a_candidate() -> ImportReview:
+    from bot.minutes import extract
+    from config.directory import AgencyDirectory
+
+    found = extract(bad_files.MINUTES, directory=AgencyDirectory.load_default())
+    doubtful = found.items[-1]
+    doubtful.confidence, doubtful.reason = 0.3, "在說明段落裡，不像決議"
+    found.candidates.append(doubtful)
+    found.items = found.items[:-1]
+    return ImportReview.fresh(found.to_json(with_subject=True), set())
+
+
+def test_candidates_are_shown_unticked_with_their_reason_after_the_likely_points() -> None:
+    review = review_with_a_candidate()
+    console = Console(file=io.StringIO(), width=120, color_system=None)
+    show(review, console)
+    screen = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "可能也是決議的候選事項 1 項（預設不勾選，請判斷）" in screen
+    last = len(review.entries)
+    assert re.search(rf"│ +{last} │ ☐ +│ 請社會局於會後1週內函送訓練計畫", screen)
+    assert "低 0.30" in screen and "在說明段落裡，不像決議" in column(screen, 5)
+
+
+def test_a_candidate_ticked_in_the_terminal_is_what_is_saved() -> None:
+    review = review_with_a_candidate()
+    last = len(review.entries)
+    answers = iter([f"勾選 {last}", "", "是"])
+    console = Console(file=io.StringIO(), width=120, color_system=None)
+    assert run(review, "臺北市政府社會福利委員會", console, ask=lambda _: next(answers)) is True
+    chosen, _ = review.chosen(bad_files.MINUTES)
+    assert [i["text"] for i in chosen["items"]] == [e["text"] for e in review.entries]

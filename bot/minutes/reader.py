@@ -12,11 +12,11 @@ from __future__ import annotations
 import codecs
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any
+
+from bot.minutes.filekind import file_kind, utf16_order
 
 SUPPORTED = "請上傳 .txt、.docx、.odt 或可選取文字的 .pdf 檔。"
 INSTEAD = "請改傳會議紀錄的 Word（.docx）、ODT、純文字（.txt）或可選取文字的 PDF 檔。"
@@ -24,14 +24,6 @@ _MIN_PDF_TEXT = 20  # fewer characters than this across all pages: a scan, not a
 _SPREADSHEET = ("是試算表（{what}），不是會議紀錄。試算表不會被當成文字讀取。" + INSTEAD
                 + "若列管事項只在試算表裡，請把內容貼到 Word 另存為 .docx 後再上傳。")
 _PICTURE = "是{what}，無法讀出文字。" + INSTEAD + "只有紙本或照片的話，請先以文字辨識（OCR）轉成文字。"
-_ZIP_KINDS = {
-    "word/document.xml": "docx", "xl/workbook.xml": "xlsx", "ppt/presentation.xml": "pptx",
-}
-_ODF_KINDS = {
-    "application/vnd.oasis.opendocument.text": "odt",
-    "application/vnd.oasis.opendocument.spreadsheet": "ods",
-    "application/vnd.oasis.opendocument.presentation": "odp",
-}
 _REFUSED = {
     "xlsx": _SPREADSHEET.format(what="Excel .xlsx"), "ods": _SPREADSHEET.format(what="ODF 試算表 .ods"),
     "xls": _SPREADSHEET.format(what="舊版 Excel .xls"), "csv": _SPREADSHEET.format(what="CSV"),
@@ -65,7 +57,7 @@ def read_minutes(filename: str, content: bytes) -> str:
 def read_document(filename: str, content: bytes) -> Document:
     if not content or not content.strip() or not content.strip(b"\x00\xff\xfe\xef\xbb\xbf \t\r\n"):
         raise MinutesReadError(f"「{filename}」是空的檔案，沒有任何內容。{INSTEAD}")
-    kind = _kind(filename, content)
+    kind = file_kind(filename, content)
     if kind in _REFUSED:
         raise MinutesReadError(f"「{filename}」{_REFUSED[kind]}")
     if kind == "txt":
@@ -77,102 +69,6 @@ def read_document(filename: str, content: bytes) -> Document:
     if not document.text.strip():
         raise MinutesReadError(f"「{filename}」裡沒有文字，請確認後重新上傳。{INSTEAD}")
     return document
-
-
-def _kind(filename: str, content: bytes) -> str:
-    """By what the bytes are first, by the extension second."""
-    suffix = PurePath(filename).suffix.lower().lstrip(".")
-    head = content[:64]
-    if content.lstrip()[:5] == b"%PDF-" or head.startswith(b"%PDF"):
-        return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        return _zip_kind(content) or ("zip" if suffix not in ("docx", "odt") else suffix)
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return _ole_kind(content)
-    picture = _picture_kind(head)
-    if picture:
-        return picture
-    if head.startswith(b"{\\rtf"):
-        return "rtf"
-    if suffix in ("docx", "odt", "pdf"):
-        return suffix  # claims to be one but is not: reported as corrupt by its reader
-    if suffix in ("xlsx", "xls", "ods"):
-        return suffix
-    if not _looks_like_text(content):
-        return "binary"
-    return "csv" if suffix in ("csv", "tsv") else "txt"
-
-
-def _zip_kind(content: bytes) -> str | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = set(archive.namelist())
-            for member, kind in _ZIP_KINDS.items():
-                if member in names:
-                    return kind
-            if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
-                return _ODF_KINDS.get(mimetype)
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError):
-        return None
-    return None
-
-
-def _ole_kind(content: bytes) -> str:
-    """An old Office file: its stream names tell Word from Excel from PowerPoint."""
-    for name, kind in (("WordDocument", "doc"), ("Workbook", "xls"), ("Book", "xls"),
-                       ("PowerPoint Document", "ppt")):
-        if name.encode("utf-16-le") in content:
-            return kind
-    return "doc"
-
-
-def _picture_kind(head: bytes) -> str | None:
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return "gif"
-    if head.startswith((b"II*\x00", b"MM\x00*")):
-        return "tiff"
-    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        return "webp"
-    if head.startswith(b"BM") and len(head) > 14 and head[6:10] == b"\x00\x00\x00\x00":
-        return "bmp"
-    if head[4:8] == b"ftyp":
-        brand = head[8:12]
-        heif = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif")
-        return "heic" if brand in heif else "video"
-    if head.startswith((b"ID3", b"OggS", b"fLaC", b"\x1aE\xdf\xa3")):
-        return "video"
-    return None
-
-
-def _looks_like_text(content: bytes) -> bool:
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _utf16_order(content):
-        return True
-    sample = content[:4096]
-    if b"\x00" in sample:
-        return False
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    return controls <= len(sample) // 100
-
-
-def _utf16_order(content: bytes) -> str | None:
-    """UTF-16 without a byte-order mark: the zero bytes of its ASCII (digits, spaces, line ends) sit
-    on one side of every pair, and the start decodes to text, not to control characters."""
-    sample = content[:4096]
-    zeros_even = sum(1 for b in sample[0::2] if b == 0)
-    zeros_odd = sum(1 for b in sample[1::2] if b == 0)
-    if zeros_even + zeros_odd < max(4, len(sample) // 40):
-        return None
-    order = "utf-16-le" if zeros_odd >= 9 * zeros_even else "utf-16-be" if zeros_even >= 9 * zeros_odd else None
-    if order is None:
-        return None
-    start = sample[: len(sample) // 2 * 2].decode(order, errors="replace")
-    controls = sum(1 for ch in start if (ch < " " and ch not in "\t\r\n\f") or ch == "\ufffd")
-    return order if controls <= len(start) // 100 else None
 
 
 # The most frequent characters of written Chinese, and of minutes: a file really in Big5 or UTF-16
@@ -204,7 +100,7 @@ def _text(filename: str, content: bytes) -> Document:
 def _decoded(filename: str, content: bytes) -> Document:
     if content.startswith(codecs.BOM_UTF8):
         return Document(_decode(filename, content, "utf-8-sig", "UTF-8", plausible=False))
-    order = "utf-16" if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else _utf16_order(content)
+    order = "utf-16" if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else utf16_order(content)
     if order is not None:
         return Document(_decode(filename, content, order, "UTF-16"), [_converted(filename, "UTF-16")])
     try:

@@ -58,9 +58,9 @@ def since_meeting(ctx: Context, body: BodyView) -> datetime | None:
 
 
 def has_replied(item: ItemView, agency: str, since: datetime | None) -> bool:
-    """A standing progress reply by `agency` since the last meeting."""
-    return any(r.agency == agency and r.kind == "progress" and (since is None or r.at >= since)
-               for r in item.current_replies)
+    """A standing reply by `agency` since the last meeting: progress, or a 建議解除 with its reason,
+    which the report counts as an answer too (not 未回報)."""
+    return any(r.agency == agency and (since is None or r.at >= since) for r in item.current_replies)
 
 
 def late_agencies(ctx: Context, body: BodyView, items: list[ItemView]) -> dict[str, list[ItemView]]:

@@ -189,3 +189,12 @@ def test_telegram_groups_correct_and_withdraw_with_latin_commands(secretariat: C
     assert rows["1"]["辦理情形"] == "教育部（115/11/23）：草案（定稿），已函頒。"
     assert moe.run("/withdraw 1").startswith("已撤回 #1")
     assert report_rows(secretariat)[1]["1"]["辦理情形"] == "未回報"
+
+
+def test_a_release_request_alone_is_no_未回報_anywhere(secretariat: Chat, moe: Chat) -> None:
+    moe.run("建議解除 1 轉介流程已函頒各縣市。")
+    assert secretariat.run("未回報") == "截至 115/11/23，仍未回報 1 案：教育部 #2；勞動部 #2。"
+    summary, rows = report_rows(secretariat)
+    assert rows["1"]["辦理情形"] == "教育部建議解除列管：轉介流程已函頒各縣市。" and "（未回報 1）" in summary
+    reminded = secretariat.run("催辦 教育部")
+    assert "#2" in reminded and "#1" not in reminded

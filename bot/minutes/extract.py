@@ -33,7 +33,7 @@ def extract(text: str, *, directory: AgencyDirectory, body: str | None = None) -
     government = find_government(meeting, text, directory)
     host = find_host(meeting.title or meeting.body or "", government, directory)
     reader = DecisionReader(RoleFinder(directory, government, host), meeting.date, warnings, meeting.chair)
-    reader.read(build_outline(paragraphs(lines)))
+    reader.read(build_outline(paragraphs(lines), meeting.date))
     warnings.released_with_work(reader.reviews, reader.items)
     if not reader.items and not reader.reviews:
         warnings.no_decisions()

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from bot.minutes.paragraphs import Para
+from bot.minutes.rocdate import first_date
 from bot.minutes.textutil import fold, squeeze, squeeze_cjk, to_case_number, zh_int
 
 _REVIEW = re.compile(
@@ -28,6 +30,7 @@ _KINDS = [
     ("discussion", re.compile(r"討論")),
     ("report", re.compile(r"報告")),
 ]
+_DATE_LABEL = re.compile(r"時間|日期")
 _UNIT = re.compile(r"[(（]\s*(?:報告|提案)(?:單位|機關|人|者)\s*[:：]\s*(?P<unit>[^)）]+)[)）]")
 _SECTION_TITLE = re.compile(r"^[^:：(（【\[]{1,30}")
 
@@ -70,10 +73,11 @@ def section_kind(title: str) -> str:
 
 
 class OutlineBuilder:
-    def __init__(self) -> None:
+    def __init__(self, meeting_date: date | None = None) -> None:
         self.root = Node("root", "ROOT", container=True)
         self.closed = False
         self.stack: list[Node] = [self.root]
+        self.meeting_date = meeting_date
 
     def build(self, paras: list[Para]) -> Node:
         # An agenda sent with the minutes lists 散會 too: the end only when no decision follows it.
@@ -81,10 +85,14 @@ class OutlineBuilder:
         for i in range(len(paras) - 1, -1, -1):
             decided_after[i] = decided_after[i + 1] or paras[i].label_kind == "decision"
         for i, para in enumerate(paras):
-            if self.closed and not decided_after[i]:
+            earlier = self._earlier_record(para)
+            if self.closed and (earlier or not decided_after[i]):
                 break
             self.closed = False
-            if para.kind == "heading" or (para.kind == "point" and para.style == "sec"):
+            if earlier and self.root.children:  # an earlier meeting's record copied in: it decides nothing now
+                del self.stack[1:]
+                self._push(Node("section", "SECTION", para, section_kind="confirm"))
+            elif para.kind == "heading" or (para.kind == "point" and para.style == "sec"):
                 self._section(para)
             elif para.kind == "row":
                 self.stack[-1].children.append(Node("row", "ROW", para, scoped=self._scoped()))
@@ -101,6 +109,13 @@ class OutlineBuilder:
             elif para.kind == "point":
                 self._point(para)
         return self.root
+
+    def _earlier_record(self, para: Para) -> bool:
+        """時間：113年3月5日 in the body, before this meeting's own date: the head of an earlier record."""
+        if para.kind != "label" or para.label_kind != "header" or self.meeting_date is None:
+            return False
+        found = first_date(para.body) if _DATE_LABEL.search(para.label) else None
+        return found is not None and found.value is not None and found.value < self.meeting_date
 
     def _sibling_of(self, para: Para) -> int | None:
         """Where on the path the point's earlier sibling is, if it has one.
@@ -233,5 +248,5 @@ def _set_title(node: Node, body: str) -> None:
     node.title = body.strip().rstrip("。.")
 
 
-def build_outline(paras: list[Para]) -> Node:
-    return OutlineBuilder().build(paras)
+def build_outline(paras: list[Para], meeting_date: date | None = None) -> Node:
+    return OutlineBuilder(meeting_date).build(paras)

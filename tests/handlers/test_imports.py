@@ -262,3 +262,11 @@ def test_the_store_refuses_a_release_given_work_without_an_answer_and_saves_noth
     with pytest.raises(StoreError, match="第3案本次決定解除列管，卻又交辦新工作"):
         bot.store.apply_minutes(extraction=found, body="強化社會安全網中央跨部會平台", digest="d", actor="t", chat=None)
     assert bot.store.bodies() == [] and bot.store.items(status="all") == []
+
+
+def test_review_commands_work_in_english_and_with_fullwidth_digits(secretariat: Chat, bot: Bot) -> None:
+    secretariat.run("匯入\n" + SEED_000)
+    assert secretariat.run("/import untick ２ ５－７").startswith("已取消勾選第 2、5、6、7 項。")
+    assert secretariat.run("匯入 勾選２").startswith("已勾選第 2 項。")
+    assert secretariat.run("/import keep 3").startswith("第3案：繼續列管")
+    assert secretariat.run("/import show 1").startswith("第 1 項（☑ 已勾選")

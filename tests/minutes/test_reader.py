@@ -183,9 +183,10 @@ def test_an_ods_spreadsheet_is_named_a_spreadsheet() -> None:
 
 
 @pytest.mark.parametrize("filename", ["列管表.csv", "列管表.txt"])
-def test_csv_rows_are_a_spreadsheet_not_minutes_even_named_txt(filename: str) -> None:
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "big5"])  # Excel in Taiwan saves CSV as Big5
+def test_csv_rows_are_a_spreadsheet_not_minutes_even_named_txt(filename: str, encoding: str) -> None:
     with pytest.raises(MinutesReadError, match=r"是試算表（CSV）"):
-        read_minutes(filename, bad_files.csv())
+        read_minutes(filename, bad_files.csv(encoding))
 
 
 def test_an_old_excel_file_is_named_a_spreadsheet() -> None:

@@ -27,6 +27,7 @@ from storage.views import BodyView, ItemView
 
 router = Router()
 PROPOSAL = {"release": RELEASE, "keep": KEEP}
+NEXT = -1  # decided_at's answer for the coming meeting (meeting numbers are positive)
 DECIDED = {"released": "解除列管", "continued": "繼續列管", "renewed": "繼續列管", "other": "另案處理"}
 
 
@@ -45,32 +46,54 @@ def _start(ctx: Context, day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ctx.tz)
 
 
-def _next_report(ctx: Context, body: BodyView) -> tuple[list[ItemView], dict[int, str], Round]:
-    """Open items, and those the coming meeting already decided (recorded by hand since the last one)."""
-    meetings = ctx.store.meetings(body_id=body.id)
-    since = since_meeting(ctx, body)
-    recorded = meetings[-1][3] if meetings else None
-    after = max((t for t in (since, recorded) if t is not None), default=None)
-    decided = ctx.store.decisions(body_id=body.id, meeting_id=None, after=after)
-    items = ctx.store.items(body_id=body.id)
+Meetings = list[tuple[int, int | None, date | None, datetime]]
+
+
+def decided_at(ctx: Context, body: BodyView, meetings: Meetings, at: datetime) -> int | None:
+    """The meeting a decision recorded by hand belongs to: NEXT once the coming meeting's day has come
+    (and no meeting has been recorded for it), else the last meeting held by then (recorded late)."""
+    day = at.astimezone(ctx.tz).date()
+    held = [(m[2], m[1]) for m in meetings if m[2] is not None and m[2] <= day]
+    if not held or (body.next_meeting is not None and held[-1][0] < body.next_meeting <= day):
+        return NEXT
+    return held[-1][1]
+
+
+def hand_decided(ctx: Context, body: BodyView, meetings: Meetings, number: int | None) -> dict[int, str]:
+    """Item id → the decision recorded by hand for meeting `number` (NEXT: the coming one)."""
+    return {item: decision for item, decision, at in ctx.store.hand_decisions(body_id=body.id)
+            if decided_at(ctx, body, meetings, at) == number}
+
+
+def _with(ctx: Context, items: list[ItemView], extra: dict[int, str]) -> list[ItemView]:
     known = {i.id for i in items}
-    extra = [i for i in decided if i not in known]
-    if extra:
-        items += ctx.store.items(ids=extra, status="all")
-    return items, decided, Round(since=since, until=None, meeting=upcoming(body))
+    missing = [i for i in extra if i not in known]
+    return items + ctx.store.items(ids=missing, status="all") if missing else items
+
+
+def _next_report(ctx: Context, body: BodyView) -> tuple[list[ItemView], dict[int, str], Round]:
+    """Open items, and those the coming meeting already decided (recorded by hand since it was held)."""
+    decided = hand_decided(ctx, body, ctx.store.meetings(body_id=body.id), NEXT)
+    items = _with(ctx, ctx.store.items(body_id=body.id), decided)
+    return items, decided, Round(since=since_meeting(ctx, body), until=None, meeting=upcoming(body))
 
 
 def _past_report(ctx: Context, body: BodyView, number: int) -> tuple[list[ItemView], dict[int, str], Round,
                                                                      date | None]:
-    """Meeting `number`'s items, its decisions, and the replies written before it (since the one before)."""
+    """Meeting `number`'s items and decisions, and the replies written before it (since the one before)."""
     meetings = ctx.store.meetings(body_id=body.id)
     at = next(n for n, m in enumerate(meetings) if m[1] == number)
     meeting_id, _, held, recorded = meetings[at]
     previous = meetings[at - 1][2] if at > 0 else None
     until = _start(ctx, held) if held else recorded
     window = Round(since=_start(ctx, previous) if previous else None, until=until, meeting=number)
-    return (ctx.store.items_reviewed_at(meeting_id=meeting_id),
-            ctx.store.decisions(body_id=body.id, meeting_id=meeting_id), window, held)
+    decided = hand_decided(ctx, body, meetings, number) | ctx.store.decisions(meeting_id=meeting_id)
+    items = _with(ctx, ctx.store.items_reviewed_at(meeting_id=meeting_id), decided)
+    return sorted(items, key=lambda i: _case_key(i.case)), decided, window, held
+
+
+def _case_key(case: str) -> tuple[int, ...]:
+    return tuple(int(p) if p.isdigit() else 0 for p in case.split("-"))
 
 
 def build_report(ctx: Context, body: BodyView, meeting: str = "next") -> ReportData:

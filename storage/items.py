@@ -304,23 +304,23 @@ class MeetingLookup(ItemsMixin):
                           key=lambda m: (m.held_on is None, m.held_on or date.min, m.id or 0))
             return [(m.id, m.number, m.held_on, m.created_at) for m in rows if m.id is not None]
 
-    def decisions(self, *, body_id: int, meeting_id: int | None,
-                  after: datetime | None = None) -> dict[int, str]:
-        """Item id → what a meeting decided (released, continued, renewed, other).
-
-        With `meeting_id` None: the decisions the secretariat recorded by hand (解除列管 8) after `after`.
-        """
+    def decisions(self, *, meeting_id: int) -> dict[int, str]:
+        """Item id → what a meeting decided on it (released, continued, renewed, other)."""
         with self.session() as s:
-            query = (select(Review.item_id, Review.decision).join(Item, col(Item.id) == Review.item_id)
-                     .where(Item.body_id == body_id, Review.decision != "created")
-                     .order_by(col(Review.at), col(Review.id)))
-            if meeting_id is None:
-                query = query.where(col(Review.meeting_id).is_(None))
-                if after is not None:
-                    query = query.where(Review.at > after)
-            else:
-                query = query.where(Review.meeting_id == meeting_id)
-            return dict(s.exec(query).all())
+            rows = s.exec(select(Review.item_id, Review.decision)
+                          .where(Review.meeting_id == meeting_id, Review.decision != "created")
+                          .order_by(col(Review.at), col(Review.id)))
+            return dict(rows.all())
+
+    def hand_decisions(self, *, body_id: int) -> list[tuple[int, str, datetime]]:
+        """(item id, decision, when) the secretariat recorded by hand (解除列管 8), oldest first."""
+        with self.session() as s:
+            rows = s.exec(select(Review.item_id, Review.decision, Review.at)
+                          .join(Item, col(Item.id) == Review.item_id)
+                          .where(Item.body_id == body_id, col(Review.meeting_id).is_(None),
+                                 Review.decision != "created")
+                          .order_by(col(Review.at), col(Review.id)))
+            return [(i, d, t) for i, d, t in rows]
 
     def items_reviewed_at(self, *, meeting_id: int) -> list[ItemView]:
         """The items a meeting decided on (released, continued, renewed, other)."""

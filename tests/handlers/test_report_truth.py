@@ -198,3 +198,22 @@ def test_a_release_request_alone_is_no_未回報_anywhere(secretariat: Chat, moe
     assert rows["1"]["辦理情形"] == "教育部建議解除列管：轉介流程已函頒各縣市。" and "（未回報 1）" in summary
     reminded = secretariat.run("催辦 教育部")
     assert "#2" in reminded and "#1" not in reminded
+
+
+def test_a_meeting_recorded_by_hand_keeps_its_replies_and_decisions(secretariat: Chat, moe: Chat,
+                                                                    clock: Clock) -> None:
+    secretariat.run("下次會議 115/11/30")
+    moe.run("#1 轉介流程已函頒。")
+    moe.run("#2 已召開研商會議。")
+    clock.advance(days=7)  # 115/11/30: the meeting is held, then recorded by hand
+    secretariat.run("會議 第1次 115/11/30")
+    secretariat.run("解除列管 1")
+    secretariat.run("繼續列管 2")
+    summary, held = report_rows(secretariat, "1")
+    assert "資料截至 115/11/29" in summary
+    assert held["1"]["會議決定"] == "解除列管" and held["2"]["會議決定"] == "繼續列管"
+    assert held["1"]["辦理情形"] == "教育部（115/11/23）：轉介流程已函頒。"
+    _, coming = report_rows(secretariat)
+    assert list(coming) == ["2"] and coming["2"]["會議決定"] == ""
+    assert coming["2"]["辦理情形"] == "未回報"  # the reply before the meeting was read there
+    assert "沒有教育部的回報可以更正或撤回" in moe.run("更正 #2 已召開兩次研商會議。")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from psycopg import sql
 from sqlalchemy import (
     Column,
     Connection,
@@ -118,14 +119,21 @@ def _ordered(table: Table) -> Any:
 
 
 def _copy(src: Connection, dst: Connection, table: Table, batch: int, progress: Progress | None) -> None:
+    """Rows through PostgreSQL's COPY, each value bound as SQLAlchemy would bind it (UTC, JSON text)."""
     total = int(src.execute(select(func.count()).select_from(table)).scalar() or 0)
+    binders = [c.type.dialect_impl(dst.dialect).bind_processor(dst.dialect) for c in table.columns]
+    columns = sql.SQL(", ").join(sql.Identifier(c.name) for c in table.columns)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name), columns)
     done = 0
     result = src.execution_options(yield_per=batch).execute(_ordered(table))
-    for rows in result.partitions(batch):
-        dst.execute(table.insert(), [dict(r._mapping) for r in rows])
-        done += len(rows)
-        if progress is not None:
-            progress(table.name, done, total)
+    raw: Any = dst.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for rows in result.partitions(batch):
+            for row in rows:
+                copy.write_row([v if bind is None else bind(v) for bind, v in zip(binders, row, strict=True)])
+            done += len(rows)
+            if progress is not None:
+                progress(table.name, done, total)
     if progress is not None and total == 0:
         progress(table.name, 0, 0)
 
@@ -149,19 +157,20 @@ def _canonical(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bytes | memoryview):
         return bytes(value).hex()
-    return value
+    raise TypeError(type(value).__name__)
 
 
 def checksum(conn: Connection, table: Table) -> tuple[int, str]:
     """Rows and an order-independent checksum of a table's values as the application reads them."""
     total, rows = 0, 0
     result = conn.execution_options(yield_per=BATCH).execute(select(table))
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_canonical).encode
     for part in result.partitions(BATCH):
         for row in part:
-            line = json.dumps([_canonical(v) for v in row], ensure_ascii=False, sort_keys=True, default=str)
-            total = (total + int.from_bytes(hashlib.sha256(line.encode("utf-8")).digest(), "big")) % (1 << 256)
+            digest = hashlib.sha256(encode(tuple(row)).encode("utf-8")).digest()
+            total += int.from_bytes(digest, "big")
             rows += 1
-    return rows, f"{total:064x}"
+    return rows, f"{total % (1 << 256):064x}"
 
 
 def _check(src: Connection, dst: Connection, table: Table) -> TableCheck:

@@ -124,7 +124,7 @@ def run_size(items: int, replies: int, folder: Path, pg_database: Callable[[str]
         ("backup (PostgreSQL)", "backup", moved, f"{folder}/pg-{items}.zip"),
         ("restore (PostgreSQL)", "restore", restored, f"{folder}/pg-{items}.zip"),
     ]
-    rows = []
+    rows: list[tuple[str, ...]] = []
     python_peak = 0
     for label, name, *args in steps:
         seconds, rss, _ = in_child(name, False, *args)
@@ -159,10 +159,11 @@ def main() -> None:
             if server is not None:
                 return str(server.create_database(name))
             import psycopg
+            import psycopg.sql
 
             base = options.postgres.replace("postgresql+psycopg://", "postgresql://")
             with psycopg.connect(base, autocommit=True) as conn:
-                conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+                conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
             return base.rsplit("/", 1)[0] + f"/{name}"
 
         rows = []

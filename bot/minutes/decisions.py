@@ -25,6 +25,7 @@ from bot.minutes.warnings import Warnings
 
 _SKIPPED_SECTIONS = ("header", "closing")
 _SENTENCE = re.compile(r"[^；;。]+")
+_PRAISE = re.compile(r"肯定|嘉許|嘉勉|辛勞|辛苦|感謝|表現優異|成效良好|值得")
 # 下次會議時間另訂: the next meeting announced, nobody asked to do anything
 _SCHEDULE = re.compile(r"下\s*次\s*(?:會議|開會)\s*(?:時間|日期|地點)")
 
@@ -67,6 +68,10 @@ class DecisionReader:
     def place(self, item: Item) -> None:
         (self.items if item.confidence >= TAKEN else self.candidates).append(item)
 
+    def place_all(self, items: list[Item]) -> None:
+        for item in items:
+            self.place(item)
+
     # ── structure ─────────────────────────────────────────────────────
 
     def children(self, nodes: list[Node], scope: Scope) -> None:
@@ -84,15 +89,16 @@ class DecisionReader:
             name = _marker(node.marker) or squeeze_cjk(node.text)[:12]
             name = f"{scope.section}、{name}" if scope.section else name  # 二、(一) nested in 二、報告事項
             scope = Scope(section=name, section_kind=node.section_kind, review=node.section_kind == "review",
-                          context=passive or context_of(node), heading=squeeze_cjk(node.text)[:12])
+                          context=passive or ("decision" if node.section_kind == "decision" else context_of(node)),
+                          heading=squeeze_cjk(node.label or node.text)[:12])
             if passive:
                 self.sweep.subtree(node, scope)
                 return
             if node.section_kind == "decision":
-                self.items += self._decide(node.body, node.children, scope)
+                self.place_all(self._decide(node.body, node.children, scope))
                 return
             if node.section_kind == "review" and node.body:  # 前次會議決議事項辦理情形：第1案解除列管。
-                self.items += self._decide(node.body, [], scope)
+                self.place_all(self._decide(node.body, [], replace(scope, context="decision")))
             elif node.section_kind != "review":  # 貳、總幹事報告 and the report itself, as prose
                 self.sweep.prose(node.body or node.text, scope)
             self.children(node.children, scope)
@@ -101,7 +107,7 @@ class DecisionReader:
             self.children(node.children, replace(scope, case=node, review=scope.review or node.review, head=head))
         elif node.kind == "label" and node.label_kind == "decision":
             label = squeeze_cjk(node.label)
-            self.items += self._decide(node.body, node.children, replace(scope, label=label, context="decision"))
+            self.place_all(self._decide(node.body, node.children, replace(scope, label=label, context="decision")))
         elif node.kind == "text":
             self.sweep.prose(node.text, scope)
         elif node.kind == "turn":
@@ -166,6 +172,8 @@ class DecisionReader:
     def actionable(self, part: str) -> bool:
         if self.roles.has_request(part) or self.roles.requested(part):
             return True
+        if self.roles.acts(part):  # 國民健康署持續推動…, but not 觀光旅遊局辦理…成效良好，值得肯定
+            return not _PRAISE.search(part)
         return find_due(part, self.meeting_date).value is not None and not _SCHEDULE.search(part)
 
     def item(self, text: str, part: str, scope: Scope) -> Item:

@@ -16,6 +16,7 @@ _CELL_END = re.compile(r"</t[dh]\s*>\s*(?=<t[dh]\b)", re.IGNORECASE)
 _BLOCK = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|tr|table|section|article|header|footer|dl|dt|dd|br|hr|main|aside)\b[^>]*>",
                     re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^<>]{1,400}>")
+HEADING_MARK = "\ue000"  # private use: set before a Markdown heading's text, read by paragraphs.py
 _MARKUP_CHARS = re.compile(r"[<>#*_|:=+・‧∙-]")
 _FRONT_MATTER = re.compile(r"\A\s*---\s*\n.*?\n---\s*\n", re.DOTALL)
 _TAG = re.compile(r"<\s*br\s*/?\s*>|</?(?:p|div|span|b|strong|em|i|u|font|td|tr|th|table|tbody|thead|li|ul|ol)\b[^>]*>",
@@ -63,7 +64,9 @@ def _markdown(line: str) -> str:
         return ""
     if line.count("|") == 1 and line.strip().endswith("|"):
         line = line.replace("|", "")  # 案 由 | / 建請縣府… |: a flattened two-column table
-    line = _QUOTE.sub("", _HEADING.sub("", line))
+    if heading := _HEADING.match(line):  # ## 第二次工作會議: a heading, never the tail of the line above
+        line = HEADING_MARK + line[heading.end() :]
+    line = _QUOTE.sub("", line)
     return _BULLET.sub(r"\1• ", _EMPHASIS.sub("", line))
 
 

@@ -126,6 +126,8 @@ class OutlineBuilder:
         """
         number = ordinal(para.marker)
         found = [i for i, n in enumerate(self.stack) if i and n.key == para.style]
+        if number == 0:  # a bullet after 結論： belongs to it, not beside the bullets above the label
+            found = [i for i in found if all(n.kind != "label" for n in self.stack[i + 1 :])]
         if not found or number == 1:
             return None
         previous = [i for i in found if ordinal(self.stack[i].marker) == number - 1] or found
@@ -206,7 +208,8 @@ class OutlineBuilder:
                             body=_after_colon(para.text)))
             return
         # （一）社會處： — a short title, not a sentence: the 決定 that follows is its own
-        titled = not scoped and len(squeeze(para.text)) <= 30 and not para.text.rstrip().endswith(("。", "."))
+        titled = (not scoped and len(squeeze(para.text)) <= 30 and not para.text.rstrip().endswith(("。", "."))
+                  and para.label_kind != "header")
         self._push(Node("point", para.style, para, marker=para.marker, scoped=scoped, container=titled))
 
 

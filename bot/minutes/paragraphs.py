@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.minutes.markup import HEADING_MARK
 from bot.minutes.textutil import NUM, fold, squeeze_cjk, zh_int
 
 _MARKERS = [
@@ -72,6 +73,9 @@ _SEPARATOR = re.compile(r"[\t|]")
 # 「主席：」「李次長宗翰：」「林委員：」 opening a paragraph: a speaker's turn in a verbatim record.
 _TITLES = ("委員|議員|代表|主席|主持人|召集人|局長|處長|署長|司長|科長|組長|次長|部長|市長|縣長|鄉長|鎮長|校長|主任|秘書"
            "|總幹事|主委|理事長|執行長|教授|老師|先生|女士|小姐|院長|專員|技正|所長|課長|村長|里長|參事|顧問|經理|會長|議長")
+_TURN_ALONE = re.compile(
+    rf"^[^\s:：，,。、；「」()（）]{{0,10}}(?:{_TITLES})(?:[(（][^)）]{{1,12}}[)）])?\s*$"
+)
 _NOT_SPEAKER = re.compile(r"出|列席|請假|與會|紀錄|記錄|應到|實到|缺席")
 _TURN = re.compile(
     rf"^(?P<who>[^\s:：，,。、；「」()（）]{{0,10}}(?:{_TITLES})[^\s:：，,。、；「」()（）]{{0,4}}(?:[(（][^)）]{{1,12}}[)）])?)"
@@ -150,6 +154,9 @@ def _split_inline(para: Para) -> list[Para]:
 def _opening(line: str) -> Para | None:
     """The paragraph this line opens, or None when it continues the one before."""
     stripped = line.strip()
+    if stripped.startswith(HEADING_MARK):  # a Markdown heading: a title, a label or a point of its own
+        stripped = stripped[1:].strip()
+        return _opening(stripped) or _turn_alone(stripped) or Para("heading", body=stripped)
     folded = fold(stripped)
     if "\t" in stripped or "|" in folded:
         cells = _cells(stripped)
@@ -170,6 +177,14 @@ def _opening(line: str) -> Para | None:
     if _HEADING.match("".join(folded.split())):
         return Para("heading", body=stripped)
     return None
+
+
+def _turn_alone(line: str) -> Para | None:
+    """### 主席（高副主委） / 林委員 on a line of its own: a speaker, their words below."""
+    m = _TURN_ALONE.match(fold(line))
+    if m is None or _NOT_SPEAKER.match(line):
+        return None
+    return Para("turn", label=squeeze_cjk(line), head=line, body="")
 
 
 def _cells(row: str) -> list[str]:

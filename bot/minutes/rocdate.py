@@ -30,7 +30,7 @@ _RELATIVE = re.compile(
 )
 # 接獲轉介後3個工作天內: counted from something else than the meeting, a standing rule, not a due.
 _OTHER_START = re.compile(r"(?<!會)(?<!會議)後\s*$")
-_NEXT = re.compile(r"下\s*(?:一\s*)?次\s*(?:定期|委員|工作|聯繫|大)?\s*(?:會議|會報|委員會|會)")
+_NEXT = re.compile(r"下\s*(?:一\s*)?次\s*(?:[\u4e00-\u9fff]{1,4}?)?\s*(?:會議|會報|委員會|大會)|下\s*(?:一\s*)?次\s*會")
 _DUE_BEFORE = re.compile(r"(?:延長至|延至|展延至|截止|期限|限期|至遲|最遲|訂於)\s*[:：]?\s*(?:於\s*)?$")
 _DUE_AFTER = re.compile(r"^\s*(?:以前|之前|前|止|為止|為限)")
 _DUE_VERB = re.compile(r"^.{0,6}?(?:完成|提出|提報|報告|報部|報府|函送|送|辦理|召開|上傳|填報|核定|檢送|回報)")

@@ -94,6 +94,15 @@ class RoleFinder:
                              found, with_assist=False)
         return found.owners if found and end <= at_request.start() else []
 
+    def acts(self, text: str) -> bool:
+        """國民健康署持續推動…: a point that opens with an agency doing something."""
+        folded = fold(text)
+        opening = _TOPIC.match(folded)
+        found = Owners()
+        end = self.names.run(text, folded, {m.start: m for m in self.names.scan(text)}, opening.end() if opening else 0,
+                             found, with_assist=False)
+        return bool(found) and _ACTS.match(folded, end) is not None
+
     def _by_owner(self, text: str, folded: str, at: dict[int, Mention], pos: int) -> bool:
         """由X辦理 names an owner; 由X主講, 由X擔任召集人 name a speaker or a chair."""
         owner, end = self.names.one(text, folded, at, skip_space(folded, pos), LEAD)

@@ -61,7 +61,7 @@ class Host:
 
 def find_host(title: str, government: str | None, directory: AgencyDirectory) -> Host:
     """The body's own organisation, from the start of its title (臺中市政府社會局113年第5次主管會報)."""
-    text = "".join(fold(title).split())
+    text = "".join(fold(title).split()).lstrip("【「『[(（")
     host = _host(text, government, directory)
     if town := _TOWNSHIP.search(text):
         host = replace(host, township=(town.group("county") or "") + town.group("town") + "公所")

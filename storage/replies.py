@@ -69,8 +69,8 @@ class RepliesMixin(StoreBase):
                  chat: str, message_id: str | None, action: str) -> Reply:
         """A new version of `old` with `text`: it takes the old one's place, the old one is kept."""
         new = Reply(item_id=old.item_id, agency=old.agency, kind=old.kind, text=text, author=author,
-                    author_name=author_name, chat=chat, message_id=message_id, at=self.clock(), late=old.late, withdrawn=old.withdrawn,
-                    on_behalf=old.on_behalf, corrects=old.id)
+                    author_name=author_name, chat=chat, message_id=message_id, at=self.clock(), late=old.late,
+                    withdrawn=old.withdrawn, on_behalf=old.on_behalf, corrects=old.id)
         s.add(new)
         s.flush()
         old.superseded_by = new.id
@@ -84,13 +84,13 @@ class RepliesMixin(StoreBase):
         """更正: a new version of a standing reply replaces it; the same message again changes nothing."""
         with self.session() as s:
             old = s.get(Reply, reply_id)
-            if old is None or old.superseded_by is not None or old.withdrawn:
-                raise StoreError("這則回報已經更正或撤回，請重新查看「案」後再試。")
-            if message_id is not None:
+            if old is not None and message_id is not None:  # the same message handled again
                 again = s.exec(select(Reply).where(Reply.chat == chat, Reply.message_id == message_id,
                                                    Reply.item_id == old.item_id)).first()
                 if again is not None and again.id is not None:
                     return again.id
+            if old is None or old.superseded_by is not None or old.withdrawn:
+                raise StoreError("這則回報已經更正或撤回，請重新查看「案」後再試。")
             new = self._replace(s, old, text=text, author=author, author_name=author_name, chat=chat,
                                 message_id=message_id, action="reply.correct")
             assert new.id is not None

@@ -217,3 +217,10 @@ def test_a_meeting_recorded_by_hand_keeps_its_replies_and_decisions(secretariat:
     assert list(coming) == ["2"] and coming["2"]["會議決定"] == ""
     assert coming["2"]["辦理情形"] == "未回報"  # the reply before the meeting was read there
     assert "沒有教育部的回報可以更正或撤回" in moe.run("更正 #2 已召開兩次研商會議。")
+
+
+def test_a_correction_handled_again_is_stored_once(moe: Chat, bot: Bot) -> None:
+    moe.run("#1 初稿")
+    first = moe.run("更正 #1 定稿", message_id="m-fix")
+    assert moe.run("更正 #1 定稿", message_id="m-fix") == first
+    assert [r.text for r in bot.store.find_case(ref="1")[0].replies] == ["初稿", "定稿"]

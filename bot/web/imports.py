@@ -7,15 +7,18 @@ person signed in): nothing is ever written under the name the browser sent.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from aiohttp import web
 from aiohttp.web_request import FileField
 
+from bot.context import Context
 from bot.minutes import MinutesReadError
 from bot.minutes.reader import read_document
 from bot.router import UserError
 from bot.web.desk import Desk, page, render
 from bot.web.import_review import apply_form, due_text, people, segments
+from config.directory import AgencyDirectory
 from handlers.import_review import ImportReview, ReviewError, confidence_text
 from handlers.import_text import saved_text, unanswered_text
 from handlers.imports import body_name, digest, extraction_of, government_of, review_of, save
@@ -97,7 +100,8 @@ def _review_page(request: web.Request, desk: Desk, pending: tuple[str, str | Non
                   review=review, body=body_name(review.extraction, body), entries=list(enumerate(entries, 1)),
                   segments=segments(text, entries), people=people, due_text=due_text,
                   confidence_text=confidence_text, conflicts=review.conflicts(),
-                  waiting=unanswered_text(review), directory=[a.name for a in desk.context().directory.all()])
+                  waiting=unanswered_text(review), directory=[a.name for a in desk.context().directory.all()],
+                  unknown=unknown_agencies(desk.context().directory, entries))
 
 
 @page
@@ -127,6 +131,7 @@ async def confirm(request: web.Request, desk: Desk) -> web.StreamResponse:
     waiting = unanswered_text(review)
     if waiting:
         return _review_page(request, desk, (text, body, review), error="還不能存檔。" + waiting, status=400)
+    add_agencies(desk, ctx, [str(n) for n in desk.posted.getall("add-agency", [])] if desk.posted else [])
     result = save(ctx, text, body, actor=desk.user.actor, chat="web", review=review)
     ctx.store.drop_pending_import(chat=_key(desk))
     log.info("web import saved by %s: %s", desk.user.user, result.created)
@@ -136,6 +141,24 @@ async def confirm(request: web.Request, desk: Desk) -> web.StreamResponse:
                       link=("/", "到總覽看燈號"))
     # 總覽, with the cases this meeting created or renewed marked
     raise web.HTTPSeeOther(f"/?body={found.id}&imported={result.meeting_number}")
+
+
+def unknown_agencies(directory: AgencyDirectory, entries: list[dict[str, Any]]) -> set[str]:
+    """Names the extractor kept as written because the directory does not know them."""
+    return {name for entry in entries for name in entry.get("agencies", []) if directory.get(name) is None}
+
+
+def add_agencies(desk: Desk, ctx: Context, names: list[str]) -> None:
+    """Agencies the secretariat chose to add to the directory while reviewing (機關 新增 in the chat)."""
+    added = False
+    for name in dict.fromkeys(n.strip() for n in names if n.strip()):
+        if ctx.directory.get(name) is None:
+            kind = "local" if name.endswith("政府") else "unit"
+            ctx.store.save_agency(name=name, actor=desk.user.actor, chat="web", kind=kind)
+            added = True
+    if added:
+        ctx.refresh_directory()
+        desk.bot.directory = ctx.directory
 
 
 @page

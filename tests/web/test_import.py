@@ -98,3 +98,18 @@ async def test_an_upload_over_20_mb_gets_a_413_page(client: TestClient, desk_bot
     answer = await client.post("/import", data=minutes_upload(csrf, b"a" * (20 * 1024 * 1024 + 10)))
     assert answer.status == 413 and "20 MB" in await answer.text()
     assert desk_bot.store.bodies() == []
+
+
+async def test_an_agency_not_in_the_directory_is_marked_and_can_be_added_in_place(
+        client: TestClient, desk_bot: Bot) -> None:
+    csrf = await sign_in(client, desk_bot)
+    await client.post("/import", data=minutes_upload(csrf, SEED.read_bytes()))
+    html = await (await client.get("/import/review")).text()
+    marked = re.search(r'<div class="card entry[^"]*" id="entry-(\d+)">(?:(?!</div>).)*?「學生輔導諮商中心」不在機關名錄', html, re.S)
+    assert marked is not None
+    n = marked.group(1)
+    form = FormData([("csrf", csrf), ("tick", n), ("add-agency", "學生輔導諮商中心")])
+    saved = await client.post("/import/confirm", data=form)
+    assert saved.status == 200
+    assert desk_bot.directory.get("學生輔導諮商中心") is not None
+    assert [e.name for e in desk_bot.store.agency_entries()] == ["學生輔導諮商中心"]

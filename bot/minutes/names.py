@@ -36,6 +36,7 @@ _NOT_A_NAME = re.compile(r"[之的、，將於這那個]|協調|參與|研議|�
 # Names that start with a character that otherwise never starts one (原 as in 原單位, 原計畫).
 _CLEAR_NAME = re.compile(r"^(?:原住民|原民|原鄉|會計|再生能源)")
 _GOV_UNIT = re.compile(r"(?:縣政府|市政府|縣府|市府)\s*(?P<unit>[\u4e00-\u9fff]{1,8}?(?:局|處|所|中心|室))")
+_UNIT_NAME = re.compile(r"(?:司|署|局|處|科|室|組|中心|分署)$")
 _OFFICE = re.compile(r"(?:公所|政府|局|處|署)$")
 _UNIT_BELOW = re.compile(r"[\u4e00-\u9fff]{1,3}?(?:科|課|股|組|室|隊|中心)(?![長\u4e00-\u9fff]{0,1}[科課股組室隊])")
 _TAIL = re.compile(r"[\u4e00-\u9fff]{1,5}?(?:委員會|公所|科|課|股|組|室|中心|隊|處|局|署|司)(?!長)")
@@ -49,6 +50,7 @@ class Owner:
     placeholder: bool = False
     at: int = 0  # where the text names it
     guessed: bool = False  # not in the directory: qualified by the body (二科 → 某局二科) or kept as written
+    parent: str | None = None  # the known agency written in front of a unit the directory lacks
 
     @property
     def shown(self) -> str:
@@ -83,11 +85,14 @@ class NameReader:
             role: str = LEAD, with_assist: bool = True) -> int:
         """The agencies named from `pos` on, joined by 、及與和; then those after 會同/偕同. Returns
         where the run ends (`pos` itself when no name stands there)."""
-        joined = False
+        joined, parent = False, None
         while True:
             owner, end = self.one(text, folded, at, skip_space(folded, pos), role, joined=joined)
             if owner is None:
                 return pos
+            if joined and parent and owner.guessed and _UNIT_NAME.search(owner.written):
+                owner.name, owner.parent = parent + squeeze(owner.written), parent  # 請農業部畜牧司、農糧署
+            parent = self._parent_of(owner)
             owners.add(owner)
             pos, joined = end, False
             join = JOIN.match(folded, pos)
@@ -131,6 +136,12 @@ class NameReader:
         written = text[m.start() : end]
         return Owner(written, self.host.qualify(written), role, at=pos, guessed=True), end
 
+    def _parent_of(self, owner: Owner) -> str | None:
+        if owner.parent:
+            return owner.parent
+        agency = self.directory.get(owner.name or "")
+        return agency.parent if agency is not None and agency.kind == "unit" else None
+
     def _ours(self, name: str | None) -> bool:
         """身障科 is only in another city's list: in these minutes it is the body's own unit."""
         if name is None or self.government is None:
@@ -152,7 +163,7 @@ class NameReader:
                 if written.rstrip().endswith("公所"):  # 宜蘭縣南澳鄉公所: a township's office, not the county's unit
                     full = written
                 name = "".join(full.split()) if full else None
-                return Owner(written, name, role, at=mention.start, guessed=True), tail.end()
+                return Owner(written, name, role, at=mention.start, guessed=True, parent=mention.name), tail.end()
         name = mention.name if self._ours(mention.name) else None
         name = name or self.host.qualify(mention.written) or mention.name
         return Owner(mention.written, name, role, at=mention.start, guessed=mention.name is None), mention.end

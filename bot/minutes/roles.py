@@ -68,6 +68,8 @@ class RoleFinder:
                         asked.add(owner)
         for pos, mention in sorted(anchors, key=lambda a: a[0]):
             if mention is None:
+                pos = skip_space(folded, pos)
+                pos += 1 if folded.startswith("洽", pos) and (pos + 1) in at else 0  # 請洽教育局辦理
                 self.names.run(text, folded, at, pos, asked)
             else:
                 asked.add(Owner(mention.written, mention.name, LEAD, at=mention.start))

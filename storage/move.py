@@ -114,18 +114,25 @@ def tables_of(src: Connection) -> list[Table]:
     return tables
 
 
-def _ordered(table: Table) -> Any:
-    return select(table).order_by(*table.primary_key.columns)
+def columns_of(conn: Connection, table: Table) -> list[Column[Any]]:
+    """The table's columns that the database has (all of them, when the models and migrations agree)."""
+    present = {c["name"] for c in inspect(conn).get_columns(table.name)}
+    return [c for c in table.columns if c.name in present]
+
+
+def _ordered(table: Table, columns: list[Column[Any]]) -> Any:
+    return select(*columns).order_by(*table.primary_key.columns)
 
 
 def _copy(src: Connection, dst: Connection, table: Table, batch: int, progress: Progress | None) -> None:
     """Rows through PostgreSQL's COPY, each value bound as SQLAlchemy would bind it (UTC, JSON text)."""
     total = int(src.execute(select(func.count()).select_from(table)).scalar() or 0)
-    binders = [c.type.dialect_impl(dst.dialect).bind_processor(dst.dialect) for c in table.columns]
-    columns = sql.SQL(", ").join(sql.Identifier(c.name) for c in table.columns)
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name), columns)
+    copied = columns_of(src, table)
+    binders = [c.type.dialect_impl(dst.dialect).bind_processor(dst.dialect) for c in copied]
+    names = sql.SQL(", ").join(sql.Identifier(c.name) for c in copied)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table.name), names)
     done = 0
-    result = src.execution_options(yield_per=batch).execute(_ordered(table))
+    result = src.execution_options(yield_per=batch).execute(_ordered(table, copied))
     raw: Any = dst.connection.driver_connection
     with raw.cursor() as cursor, cursor.copy(statement) as copy:
         for rows in result.partitions(batch):
@@ -160,10 +167,10 @@ def _canonical(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def checksum(conn: Connection, table: Table) -> tuple[int, str]:
+def checksum(conn: Connection, table: Table, columns: list[Column[Any]]) -> tuple[int, str]:
     """Rows and an order-independent checksum of a table's values as the application reads them."""
     total, rows = 0, 0
-    result = conn.execution_options(yield_per=BATCH).execute(select(table))
+    result = conn.execution_options(yield_per=BATCH).execute(select(*columns))
     encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_canonical).encode
     for part in result.partitions(BATCH):
         for row in part:
@@ -174,8 +181,9 @@ def checksum(conn: Connection, table: Table) -> tuple[int, str]:
 
 
 def _check(src: Connection, dst: Connection, table: Table) -> TableCheck:
-    rows, digest = checksum(src, table)
-    copied, copied_digest = checksum(dst, table)
+    columns = columns_of(src, table)
+    rows, digest = checksum(src, table, columns)
+    copied, copied_digest = checksum(dst, table, columns)
     if (rows, digest) != (copied, copied_digest):
         raise BackupError(f"資料表 {table.name} 搬移後不一致（SQLite {rows} 筆，PostgreSQL {copied} 筆，"
                           "檢查碼不同）。請勿切換設定，並回報這個錯誤。")

@@ -18,14 +18,13 @@ from bot.minutes.model import Item, Review
 from bot.minutes.outline import Node
 from bot.minutes.rocdate import find_due
 from bot.minutes.roles import Owner, Owners, RoleFinder
-from bot.minutes.sweep import Sweep, context_of, decided, instructs, passive_context, sentences
+from bot.minutes.sweep import Sweep, aside, context_of, decided, instructs, passive_context, praises, sentences
 from bot.minutes.tables import read_table
 from bot.minutes.textutil import squeeze_cjk
 from bot.minutes.warnings import Warnings
 
 _SKIPPED_SECTIONS = ("header", "closing")
 _SENTENCE = re.compile(r"[^；;。]+")
-_PRAISE = re.compile(r"肯定|嘉許|嘉勉|辛勞|辛苦|感謝|表現優異|成效良好|值得")
 # 下次會議時間另訂: the next meeting announced, nobody asked to do anything
 _SCHEDULE = re.compile(r"下\s*次\s*(?:會議|開會)\s*(?:時間|日期|地點)")
 
@@ -135,9 +134,10 @@ class DecisionReader:
             if lead and self.actionable(lead):
                 return [self.item(lead, lead, scope)]
             # 決議 followed by a whole account: the sentence that decides (…，管委會決議與某公司簽約) is the item
-            return [self.item(s, s, scope) for s in sentences(lead) if decided(s)] if lead else []
+            found = [self.item(s, s, scope) for s in sentences(lead) if decided(s)] if lead else []
+            return found or ([self.item(lead, lead, replace(scope, context="aside"))] if aside(lead) else [])
         items = self._points(points, self._lead_scope(lead, scope))
-        if not items and self.actionable(lead):
+        if all(i.confidence < TAKEN for i in items) and self.actionable(lead):
             items = [self.item(lead + "".join(_full_text(c) for c in points), lead, scope)]
         return items
 
@@ -167,13 +167,15 @@ class DecisionReader:
             if items:
                 return items
             text += "".join(_full_text(c) for c in subs)
-        return [self.item(text, part, scope)] if self.actionable(part) else []
+        if self.actionable(part):
+            return [self.item(text, part, scope)]
+        return [self.item(text, part, replace(scope, context="aside"))] if aside(part) else []
 
     def actionable(self, part: str) -> bool:
         if self.roles.has_request(part) or self.roles.requested(part):
             return True
         if self.roles.acts(part):  # 國民健康署持續推動…, but not 觀光旅遊局辦理…成效良好，值得肯定
-            return not _PRAISE.search(part)
+            return not praises(part)
         return find_due(part, self.meeting_date).value is not None and not _SCHEDULE.search(part)
 
     def item(self, text: str, part: str, scope: Scope) -> Item:

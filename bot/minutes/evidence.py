@@ -17,6 +17,7 @@ TAKEN = 0.6
 # context: (base confidence, why in a few words — {label} is the label or heading above it)
 _CONTEXTS: dict[str, tuple[float, str]] = {
     "decision": (0.75, "在「{label}」之下"),
+    "aside": (0.4, "在「{label}」之下，但只是敘述，沒有請誰辦理"),
     "chair": (0.55, "主席發言中的指示"),
     "topic": (0.5, "在「{label}」的條列中（此段沒有決定或決議標示）"),
     "prose": (0.4, "在「{label}」的敘述文字中（沒有編號，也沒有決定或決議標示）"),
@@ -69,6 +70,8 @@ def weigh(evidence: Evidence) -> tuple[float, str]:
     if evidence.due:
         score += 0.05
         reasons.append("有期限")
+    if evidence.context == "aside":  # asks nobody: never ticked, whoever the point stands under
+        return min(score, TAKEN - 0.1), "，".join(reasons)
     if evidence.context == "decision":
         return max(0.02, min(0.98, score)), "，".join(reasons)
     if _COURTESY.search(evidence.text):

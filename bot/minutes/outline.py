@@ -186,6 +186,9 @@ class OutlineBuilder:
             elif case is not None and re.search(r"單位|機關", para.label):
                 case.unit = case.unit or squeeze_cjk(para.body)
             return
+        top = self.stack[-1]
+        if top.kind == "point" and not top.scoped and self.stack[-2].kind in ("section", "root", "case"):
+            top.container = True  # 一、農業處：洋蔥產銷報告。 then 指示：… — the label is that point's
         while not self.stack[-1].container or self.stack[-1].kind == "turn":
             self.stack.pop()
         self._push(Node("label", "LABEL", para, label=para.label, label_kind=para.label_kind, body=para.body))

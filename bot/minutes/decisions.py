@@ -18,7 +18,16 @@ from bot.minutes.model import Item, Review
 from bot.minutes.outline import Node
 from bot.minutes.rocdate import find_due
 from bot.minutes.roles import Owner, Owners, RoleFinder
-from bot.minutes.sweep import Sweep, aside, context_of, decided, instructs, passive_context, praises, sentences
+from bot.minutes.sweep import (
+    Sweep,
+    aside,
+    context_of,
+    decided,
+    instructs,
+    passive_context,
+    praises,
+    sentences,
+)
 from bot.minutes.tables import read_table
 from bot.minutes.textutil import squeeze_cjk
 from bot.minutes.warnings import Warnings

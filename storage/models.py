@@ -300,6 +300,7 @@ class WebSession(SQLModel, table=True):
     token_hash: str = Field(primary_key=True, max_length=64)
     user: str = Field(max_length=200)
     name: str | None = Field(default=None, max_length=200)
+    chat: str | None = Field(default=None, max_length=200)  # the secretariat chat the link was asked in
     created_at: datetime = moment()
     expires_at: datetime = moment(index=True)
     ended_at: datetime | None = moment(default=None)

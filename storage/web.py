@@ -33,6 +33,7 @@ class WebUser:
     user: str  # platform:user id or cli:<login>
     name: str | None
     session: str  # the hash of the session token: the key for the CSRF token
+    chat: str | None = None  # the secretariat chat the link was asked in (None: from the host)
 
     @property
     def actor(self) -> str:
@@ -109,9 +110,9 @@ class WebMixin(StoreBase):
                 raise StoreError("這個登入連結已經用過了（每個連結只能登入一次）。")
             session_token = secrets.token_urlsafe(32)
             s.add(WebSession(token_hash=token_hash(session_token), user=found.user, name=found.name,
-                             created_at=now, expires_at=now + SESSION_TTL))
+                             chat=found.chat, created_at=now, expires_at=now + SESSION_TTL))
             self.audit(s, actor=f"web:{found.user}", chat=found.chat, action="web.signin", target=found.user)
-            return session_token, WebUser(found.user, found.name, token_hash(session_token))
+            return session_token, WebUser(found.user, found.name, token_hash(session_token), found.chat)
 
     def web_session(self, *, token: str) -> WebUser | None:
         """Who this session is, renewing it while it is used; None when it has ended or expired."""
@@ -123,7 +124,7 @@ class WebMixin(StoreBase):
             if found.expires_at - now < SESSION_TTL - RENEW_EVERY:
                 found.expires_at = now + SESSION_TTL
                 s.add(found)
-            return WebUser(found.user, found.name, found.token_hash)
+            return WebUser(found.user, found.name, found.token_hash, found.chat)
 
     def end_web_session(self, *, token: str) -> bool:
         with self.session() as s:

@@ -20,6 +20,7 @@ from jinja2 import Environment
 from bot.context import Actor, Context
 from bot.core import Bot
 from bot.web.links import COOKIE, desk_url
+from storage.models import SECRETARIAT
 from storage.views import BodyView
 from storage.web import SESSION_TTL, WebUser
 
@@ -68,8 +69,15 @@ def csrf_for(secret: bytes, user: WebUser) -> str:
 
 
 def session_user(request: web.Request) -> WebUser | None:
+    """Who is signed in, while they still are the secretariat: a person signed in from a chat loses
+    the desk when that chat is unbound from 秘書處 (unless they are an admin, `lieguan admin add`)."""
     token = request.cookies.get(COOKIE)
-    return request.app[BOT].store.web_session(token=token) if token else None
+    store = request.app[BOT].store
+    user = store.web_session(token=token) if token else None
+    if user is None or user.chat is None:
+        return user  # signed in on the host (lieguan web-login)
+    admin, bound = store.standing(user=user.user, chat=user.chat)
+    return user if admin or bound == SECRETARIAT else None
 
 
 def chosen_body(request: web.Request, bodies: list[BodyView]) -> BodyView | None:
@@ -120,6 +128,7 @@ def render(request: web.Request, template: str, *, status: int = 200, desk: Desk
                                                    "frame-ancestors 'none'; form-action 'self'")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "same-origin"  # a sign-in link's path never leaves the site
     response.enable_compression()  # 總覽 of a large body is 250 KB of HTML, 15 KB gzipped
     return response
 

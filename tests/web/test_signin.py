@@ -20,7 +20,7 @@ LIEGUAN = str(Path(sys.executable).parent / "lieguan")
 
 
 def _link(bot: Bot) -> str:
-    return bot.store.create_web_login(user="line:Usec", name="王小明", chat="line:Csec", actor="test")
+    return bot.store.create_web_login(user="line:Usec", name="王小明", chat=None, actor="test")
 
 
 async def test_opening_a_link_does_not_use_it_up_pressing_login_does(client: TestClient, desk_bot: Bot) -> None:
@@ -124,3 +124,12 @@ def test_lieguan_web_login_prints_the_link_on_its_last_line(tmp_path: Path) -> N
     again = subprocess.run([LIEGUAN, "web-login"], cwd=tmp_path, capture_output=True, text=True, env=env,
                            timeout=120)
     assert again.stdout.strip().splitlines()[-1].startswith("http://0.0.0.0:9090/login/")
+
+
+async def test_unbinding_the_secretariat_chat_ends_the_desk_for_who_signed_in_from_it(
+        seeded: object, client: TestClient, desk_bot: Bot) -> None:
+    token = desk_bot.store.create_web_login(user="line:Usec", name="王小明", chat="line:Csecretariat", actor="t")
+    await client.post(f"/login/{token}")
+    assert (await client.get("/", allow_redirects=False)).status == 200
+    desk_bot.store.unbind(chat="line:Csecretariat", actor="cli", by_chat=None)
+    assert (await client.get("/", allow_redirects=False)).status == 303

@@ -76,6 +76,7 @@ _TITLES = ("委員|議員|代表|主席|主持人|召集人|局長|處長|署長
 _TURN_ALONE = re.compile(
     rf"^[^\s:：，,。、；「」()（）]{{0,10}}(?:{_TITLES})(?:[(（][^)）]{{1,12}}[)）])?\s*$"
 )
+_SESSION = re.compile(r"^[^\s:：]{1,12}\s+(?:開會|會議)?(?:時間|日期)\s*[:：]\s*(?=\S*\d)")
 _NOT_SPEAKER = re.compile(r"出|列席|請假|與會|紀錄|記錄|應到|實到|缺席")
 _TURN = re.compile(
     rf"^(?P<who>[^\s:：，,。、；「」()（）]{{0,10}}(?:{_TITLES})[^\s:：，,。、；「」()（）]{{0,4}}(?:[(（][^)）]{{1,12}}[)）])?)"
@@ -166,6 +167,8 @@ def _opening(line: str) -> Para | None:
         para = Para("point", marker=squeeze_cjk(stripped[: m.end()]), style=m.lastgroup or "")
         _split_head(para, stripped[m.end() :].lstrip())
         return para
+    if m := _SESSION.match(folded):  # 第二場次　時間：111年9月14日 — another session's head, never a tail
+        return Para("label", label="時間", label_kind="header", head=stripped[: m.end()], body=stripped[m.end() :])
     para = Para("text")
     _split_head(para, stripped)
     if para.kind != "text" and para.label_kind != "header":

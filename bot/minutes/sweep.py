@@ -66,15 +66,17 @@ _ADOPTED = re.compile(r"照案通過|原案通過|修正通過|通過|洽悉|備
 # Weaker: what ought to be done (本校應…, 更要…), taken only when someone is named as doing it.
 _SOFT = re.compile(r"(?<![因反回對供適相呼響順感答理])應(?![用變對徵允邀屆])|須|務必|必須|更要|也要|仍要")
 _NOTED = re.compile(r"^(?:洽悉|確認|備查|同意備查|准予備查|予以備查|照案通過|修正通過|原案通過|通過|無|准予|感謝|謝謝)[。，,；;]?")
+_ANNOUNCED = re.compile(r"下次(?:會議|開會)(?:時間|日期|地點)|另行通知|散會")
 _PRAISE = re.compile(r"肯定|嘉許|嘉勉|辛勞|辛苦|感謝|表現優異|成效良好|值得")
 _SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
 _CHAIR = re.compile(r"主席|主持人|召集人")
+_OPENING = re.compile(r"致詞|致辭|報告")
 
 
 def aside(text: str) -> bool:
     """A decision point that asks nobody (各地方政府可相互支援…): shown unticked, unless it only notes or praises."""
     squeezed = "".join(text.split())
-    return len(squeezed) > 8 and not _NOTED.match(squeezed) and not _PRAISE.search(squeezed)
+    return len(squeezed) > 8 and not (_NOTED.match(squeezed) or _PRAISE.search(squeezed) or _ANNOUNCED.search(squeezed))
 
 
 def praises(text: str) -> bool:
@@ -133,7 +135,7 @@ class Sweep:
 
     def turn(self, node: Node, scope: Scope, chair: str | None) -> None:
         """A speaker's words: the chair's instructions and releases count, anyone else's are shown only."""
-        if not is_chair(node.label, chair):
+        if not is_chair(node.label, chair) or _OPENING.search(node.label):  # 主席致詞： courtesies
             self.subtree(node, replace(scope, context="speech", heading=node.label))
             return
         scope = replace(scope, context="chair", heading=node.label)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from storage.db import make_engine, normalise_url
 from storage.pgtools import BackupError, finish, run_tool
@@ -178,6 +179,10 @@ def _dump_postgresql(url: str, target: Path, progress: Progress | None, stamp: s
             _watch(process, target, progress)
             finish(process, "pg_dump 備份")
             conn.rollback()
+    except OperationalError:
+        where = make_url(normalise_url(url)).render_as_string(hide_password=True)
+        raise BackupError(f"連不上資料庫 {where}：請確認 LIEGUAN_DATABASE_URL，以及 PostgreSQL 正在執行。"
+                          "沒有寫出備份檔。") from None
     finally:
         engine.dispose()
     return manifest

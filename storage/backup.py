@@ -37,7 +37,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 PAYLOAD = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 STEPS = 100  # progress updates over a whole SQLite copy
-Progress = Callable[[int, int], None]  # done, total (0: unknown)
+Progress = Callable[[int, int], None]  # bytes done, bytes in all (0: unknown)
 
 
 @dataclass
@@ -145,11 +145,12 @@ def _snapshot_sqlite(url: str, target: Path, progress: Progress | None, stamp: s
         source.execute("BEGIN")  # the read transaction the whole copy happens in (see the module doc)
         source.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         pages = int(source.execute("PRAGMA page_count").fetchone()[0])
+        size = int(source.execute("PRAGMA page_size").fetchone()[0])
         step = max(pages // STEPS, 64)
 
         def report(_status: int, remaining: int, total: int) -> None:
             if progress is not None:
-                progress(total - remaining, total)
+                progress((total - remaining) * size, total * size)
 
         source.backup(copy, pages=step, progress=report)
         source.execute("COMMIT")

@@ -89,11 +89,15 @@ async def test_a_secretariat_imports_follows_the_lights_edits_and_downloads_the_
             health = Chat(desk_bot, "line:Cmohw", user="Umohw", name="陳小姐")
             assert "已綁定" in await say(health, f"綁定 {answer.split('「綁定 ')[1].split('」')[0]}")
             assert "已記錄" in await say(health, "#1 已完成高風險孕產婦試辦計畫期中檢討")
+            assert "已送秘書處" in await say(health, "建議解除 3 脆弱家庭服務方案已全面推動")
+            assert "期限" in await say(secretariat, "期限 9 115/11/20")
 
             await page.goto(base + "/")
             green = page.locator('td.l-green a[href="/items/1#r-衛生福利部"]')
             assert await green.count() == 1
             assert await page.locator("td.l-yellow").count() > 0  # the deadline 115/11/25 is 2 office days away
+            assert await page.locator('td.l-blue a[href="/items/3#r-衛生福利部"]').count() == 1
+            assert await page.locator('td.l-red a[href="/items/9#r-衛生福利部"]').count() == 1  # due 115/11/20
             await page.screenshot(path=str(tmp_path / "overview.png"))
             keep(tmp_path / "overview.png")
 

@@ -125,15 +125,14 @@ class NameReader:
             return self._known(text, folded, at, mention, role)
         if m := _PLACEHOLDER.match(folded, pos):
             return Owner(text[m.start() : m.end()], None, role, placeholder=True, at=pos), m.end()
-        m = _UNKNOWN.match(folded, pos)
-        if m is None or _NOT_A_NAME.search(m.group()) or any(pos < start < m.end() for start in at):
+        name, end = _unknown(folded, pos)
+        if not name or _NOT_A_NAME.search(name) or any(pos < start < end for start in at):
             return None, pos  # 幕僚與健保署: a list with a known name in it, not one name
-        if folded[pos] in _NOT_A_NAME_START and not (joined or _CLEAR_NAME.match(m.group())):
+        if folded[pos] in _NOT_A_NAME_START and not (joined or _CLEAR_NAME.match(name)):
             return None, pos
-        end = m.end()
-        if _OFFICE.search(m.group()) and (tail := _UNIT_BELOW.match(folded, end)) and not _NOT_A_NAME.search(tail.group()):
+        if _OFFICE.search(name) and (tail := _UNIT_BELOW.match(folded, end)) and not _NOT_A_NAME.search(tail.group()):
             end = tail.end()  # 鄉公所清潔隊, 公所建設課: a unit under the office just read
-        written = text[m.start() : end]
+        written = text[pos:end]
         return Owner(written, self.host.qualify(written), role, at=pos, guessed=True), end
 
     def _parent_of(self, owner: Owner) -> str | None:
@@ -174,6 +173,17 @@ def _top(directory: AgencyDirectory, name: str) -> str:
     while agency is not None and agency.parent:
         agency = directory.get(agency.parent)
     return agency.name if agency else name
+
+
+def _unknown(folded: str, pos: int) -> tuple[str, int]:
+    """A name the directory lacks at `pos`, read across a stray space (並請總 務處: a PDF's line break)."""
+    m = _UNKNOWN.match(folded, pos)
+    if m is not None or " " not in folded[pos : pos + 12]:
+        return (m.group(), m.end()) if m else ("", pos)
+    window = folded[pos : pos + 24]
+    kept = [i for i, ch in enumerate(window) if not ch.isspace()]
+    m = _UNKNOWN.match("".join(window[i] for i in kept))
+    return (m.group(), pos + kept[m.end() - 1] + 1) if m else ("", pos)
 
 
 def skip_space(folded: str, pos: int) -> int:

@@ -31,6 +31,21 @@ def matrix_rows(o: Overview) -> list[Markup]:
     return out
 
 
+def phone_rows(o: Overview) -> list[Markup]:
+    """The same cells as a list per agency, for a phone (only the cells there are)."""
+    labels = {item.id: str(escape(item.label)) for item in o.columns}
+    out = []
+    for row in o.rows:
+        agency = str(escape(row.agency))
+        reds = f"，紅 {row.reds}" if row.reds else ""
+        chips = " ".join(f'<a class="chip l-{cell.color}" href="/items/{labels[item_id]}#r-{agency}">'
+                         f"#{labels[item_id]} {escape(cell.fraction) or ZH[cell.color]}</a>"
+                         for item_id, cell in row.cells.items() if item_id in labels)
+        out.append(Markup(f'<details><summary>{agency} <span class="small">{row.replied} / {row.expected}{reds}'
+                          f"</span></summary>\n<p>{chips}</p>\n</details>"))
+    return out
+
+
 @page
 async def home(request: web.Request, desk: Desk) -> web.StreamResponse:
     if desk.body is None:
@@ -42,7 +57,7 @@ async def home(request: web.Request, desk: Desk) -> web.StreamResponse:
     fresh = {i.id for i in data.columns if imported.isdigit() and i.meeting_number == int(imported)}
     notice = (f"已匯入第{imported}次會議紀錄：標示的 {len(fresh)} 案是這次會議新列管或續辦的案件。"
               if imported.isdigit() else None)
-    return render(request, "overview.html", desk=desk, title="總覽", o=data, legend=legend, matrix=matrix_rows(data), fresh=fresh, notice=notice,
+    return render(request, "overview.html", desk=desk, title="總覽", o=data, legend=legend, matrix=matrix_rows(data), phone=phone_rows(data), fresh=fresh, notice=notice,
                   soon=SOON_OFFICE_DAYS, show_released=show_released)
 
 

@@ -228,6 +228,8 @@ class DecisionReader:
             return owners, False
         if scope.lead:
             return list(scope.lead), False
+        if self.roles.acts(part):  # 國民健康署持續推動…: the point names who acts
+            return self.roles.subject(part), False
         named = self._case_owners(scope) or self.roles.subject(part)
         return named, bool(named)
 

@@ -26,7 +26,8 @@ _COLLECTIVE_LONG = re.compile(r"各[\u4e00-\u9fff]{0,4}?(?:科處室|局處室|�
 # An agency the directory does not know still looks like one: a short name ending like an agency,
 # or a building committee's officer or contractor (總幹事, 財務委員, 保全公司).
 _UNKNOWN = re.compile(
-    r"[\u4e00-\u9fff]{1,8}?(?:委員會|辦公室|公所|中心|政府|單位|部|會|署|局|處|司|院|科|課|室|組|隊|館|校|團)(?![長分門])"
+    r"[\u4e00-\u9fff]{1,8}?(?:委員會|辦公室|公所|中心|政府|單位|部|會(?![課科處局所組室隊])|署|局|處|司|院|科|課|室|組|隊|館|校|團|所(?![提有需屬以謂在得長]))"
+    r"(?![長分門])"
     r"|[\u4e00-\u9fff]{1,3}?(?:總幹事|幹事|委員(?!會)|公司|廠商)|(?:全體|各位|本[處局署部會校院])?同仁"
 )
 # What follows 請 when no agency does (請將…, 請於…, 請儘速…, 請依…): a name never starts so.

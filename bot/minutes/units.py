@@ -67,7 +67,10 @@ def find_host(title: str, government: str | None, directory: AgencyDirectory) ->
     text = "".join(fold(title).split()).lstrip("【「『[(（")
     host = _host(text, government, directory)
     if town := _TOWNSHIP.search(text):
-        host = replace(host, township=(town.group("county") or "") + town.group("town") + "公所")
+        office = (town.group("county") or "") + town.group("town") + "公所"
+        if town.start() == 0 and town.group().endswith("公所"):  # 竹北市公所's own meeting: its 課 are its units
+            return Host(office, "bureau", government, office)
+        host = replace(host, township=office)
     return host
 
 

@@ -54,8 +54,8 @@ class Host:
         if _QUALIFIED.match(name) or name.startswith("各"):
             return None
         if self.name is None or self.level is None:  # 臺南市災害應變中心's minutes: 工務局 is still the city's
-            local = bool(self.government and self.government.endswith("政府"))
-            return self.government + name if local and _UNITS_OF["local"].search(name) else None
+            government = self.government or ""
+            return government + name if government.endswith("政府") and _UNITS_OF["local"].search(name) else None
         if _UNITS_OF[self.level].search(name) and name != self.name and not name.endswith("公司"):
             parent = self.government if self.level == "local" else self.name
             return (parent or self.name) + name

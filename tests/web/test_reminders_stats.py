@@ -54,3 +54,29 @@ async def test_stats_count_replies_per_meeting_round(seeded: Desk, client: TestC
     raw = (await (await client.get("/stats.csv")).read()).decode("utf-8-sig")
     rows = {row[0]: row for row in csv.reader(io.StringIO(raw))}
     assert rows["機關"][-1] == "第6次會議後回報" and rows["教育部"][-1] == "1/3"
+
+
+async def test_the_schedule_meeting_and_days_off_change_through_the_chats_own_commands(
+        seeded: Desk, client: TestClient) -> None:
+    csrf = await sign_in(client, seeded.bot)
+    changed = await client.post("/reminders", data={"csrf": csrf, "what": "schedule", "weekday": "三", "time": "14:00"})
+    assert changed.status == 200 and "已更新" in await changed.text()
+    body = seeded.bot.store.bodies()[0]
+    assert (body.reminder_weekday, body.reminder_time) == (2, "14:00")
+    meeting = await client.post("/reminders", data={"csrf": csrf, "what": "meeting", "day": "115/12/14"})
+    assert "下次會議 115年12月14日" in await meeting.text()
+    off = await client.post("/reminders", data={"csrf": csrf, "what": "dayoff", "day": "115/12/1", "reason": "颱風"})
+    assert "停止上班（颱風）" in await off.text()
+    assert [d.reason for d in seeded.bot.store.days_off()] == ["颱風"]
+    undone = await client.post("/reminders", data={"csrf": csrf, "what": "undo-dayoff", "day": "115/12/1"})
+    assert "已取消" in await undone.text() and seeded.bot.store.days_off() == []
+    wrong = await client.post("/reminders", data={"csrf": csrf, "what": "meeting", "day": "115/13/40"})
+    assert wrong.status == 400 and "不是有效日期" in await wrong.text()
+    from sqlmodel import Session, select
+
+    from storage.models import Audit
+
+    with Session(seeded.bot.store.engine) as s:
+        actions = [(a.actor, a.action) for a in s.exec(select(Audit).where(Audit.chat == "web:desk"))]
+    assert actions[:2] == [("web:line:Usec", "body.update")] * 2
+    assert ("web:line:Usec", "calendar.set") in actions

@@ -124,6 +124,8 @@ def test_a_due_date_on_a_sunday_is_kept_with_the_next_office_day(secretariat: Ch
     assert str(bot.store.find_case(ref="1")[0].due_date) == "2026-12-20"
     assert "不是辦公日" not in secretariat.run("期限 1 12/21")
     assert "中華民國開國紀念日" in secretariat.run("期限 1 1/1")
+    added = secretariat.run("新增 請勞動部提供統計 主辦：勞動部 期限：12/20")
+    assert added.startswith("已新增 #3") and "下一個辦公日是 115年12月21日（星期一）" in added
 
 
 def test_lists_tell_items_apart_by_their_task_and_agencies(secretariat: Chat) -> None:

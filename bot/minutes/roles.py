@@ -9,6 +9,7 @@ Minutes also say it otherwise: 由A局主辦，B局、C處協辦; an owner in tr
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from bot.minutes.names import ASSIST, LEAD, NameReader, Owner, Owners, skip_space
 from bot.minutes.textutil import fold
@@ -46,12 +47,18 @@ _HELPS = re.compile(r"\s*(?:也|亦|並|則|再)?\s*(?:提供|協助|配合|協�
 class RoleFinder:
     def __init__(self, directory: AgencyDirectory, government: str | None, host: Host | None = None) -> None:
         self.names = NameReader(directory, government, host)
+        self._asked: dict[str, Owners] = {}
         self.directory = directory
         self.government = government
 
     def requested(self, text: str) -> Owners:
         """The agencies the text asks to act — by role words (主辦/協辦, 主政), after 請 / 責成 / 由,
         or before 應 / 須 — leads first, then assists, each in the order the text names them."""
+        if text not in self._asked:  # a passage is weighed and then read for its owners: read it once
+            self._asked[text] = self._requested(text)
+        return Owners([replace(o) for o in self._asked[text].owners])
+
+    def _requested(self, text: str) -> Owners:
         mentions = self.names.scan(text)
         at = {m.start: m for m in mentions}
         folded = fold(text)

@@ -56,7 +56,10 @@ _PROCEDURE = re.compile(
     r"宣[布佈讀告]|參閱|請(?:審議|公決|討論|指教|表決)|[?？]\s*$|(?:現在|接著|接下來|首先|下面|是否)請|先請[^，,。]{0,12}報告|發言時|舉手"
 )
 # Cheap first looks before the names are read: anything that could ask someone to act at all.
-_ASKS = re.compile(r"請|由|責成|交|麻煩|要求|指示|裁示|決|應|須|需|務必|負責|主辦|協辦|主政|前|內|下次|底")
+_ASKS = re.compile(
+    r"請|由|責成|交由|交辦|麻煩|要求|指示|裁示|決定|決議|應|須|務必|負責|主辦|協辦|主政|下\s*次|[月年]\s*底"
+    r"|\d\s*[月日]|[日週周天月年]\s*內|前\s*(?:完成|提出|函|送|報)|[處局署司科室組課所隊部會][^，,。；;]{0,3}(?:研擬|研議|辦理|持續|加強|儘速)"
+)
 _REQUEST_WORD = re.compile(r"請|責成|交由|交辦|麻煩|要求")
 # Outside a decision label, prose asks in other words too: 校長指示再研議…
 _INSTRUCTS = re.compile(r"(?<![曾已所])(?:指示|裁示|要求)(?![事:：])")

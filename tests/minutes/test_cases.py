@@ -42,7 +42,7 @@ def test_written_cases_together_reach_the_bar(directory: AgencyDirectory, scorer
 
     assert tp / (tp + fp) >= 0.95
     assert tp / required >= 0.95
-    assert right / scored >= 0.9
+    assert right / scored >= 0.95
 
 
 @pytest.mark.parametrize("gold_path", CASES, ids=lambda p: p.stem)

@@ -12,7 +12,7 @@ PAGES = ["/", "/items", "/items/1", "/report", "/report/download?format=docx", "
          "/import/review", "/reminders", "/stats", "/stats.csv"]
 FORMS = ["/items/1/edit", "/items/1/assign", "/items/1/due", "/items/1/propose", "/items/1/decide",
          "/agencies/bindcode", "/agencies/revoke", "/agencies/unbind", "/logout", "/import", "/import/confirm",
-         "/import/cancel"]
+         "/import/cancel", "/reminders"]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -133,10 +133,13 @@ def parse_date(text: str, *, today: date, upcoming: bool = True) -> date:
 
 
 def split_time(text: str) -> tuple[str, str | None]:
-    """'116年1月20日上午9時30分' → ('116年1月20日', '09:30'); the text unchanged when no time ends it."""
+    """'116年1月20日上午9時30分' → ('116年1月20日', '09:30'); the text unchanged when no time ends it.
+
+    A time alone ('下午2時') gives ('', '14:00').
+    """
     raw = halfwidth(text).strip()
     m = _CLOCK.search(raw)
-    if m is None or not raw[: m.start()].strip():
+    if m is None:
         return text.strip(), None
     hour = int(m.group("h"))
     minute = int(m.group("cm") or m.group("m") or (30 if m.group("halfhour") else 0))
@@ -148,10 +151,12 @@ def split_time(text: str) -> tuple[str, str | None]:
     return raw[: m.start()].strip(), f"{hour:02d}:{minute:02d}"
 
 
-def parse_when(text: str, *, today: date) -> tuple[date, str | None]:
-    """A date with an optional time of day: (date, 'HH:MM' or None)."""
+def parse_when(text: str, *, today: date, day: date | None = None) -> tuple[date, str | None]:
+    """A date with an optional time of day: (date, 'HH:MM' or None); a time alone keeps `day`."""
     day_text, at = split_time(text)
-    return parse_date(day_text, today=today), at
+    if not day_text and day is not None:
+        return day, at
+    return parse_date(day_text or text, today=today), at
 
 
 def looks_like_date(text: str) -> bool:

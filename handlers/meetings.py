@@ -63,7 +63,7 @@ async def next_meeting(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]
     if not rest:
         when = roc_meeting(body.next_meeting, body.next_meeting_time) if body.next_meeting else "尚未設定"
         return [Outgoing(f"{body.name} 下次會議：{when}。設定請輸入「下次會議 115/6/10 上午9時30分」（時間可省略）。")]
-    day, at = parse_when(rest, today=ctx.today())
+    day, at = parse_when(rest, today=ctx.today(), day=body.next_meeting)  # a time alone keeps the date
     if day < ctx.today():
         raise UserError(f"{roc_short(day)} 已經過了，請寫今天以後的日期。")
     body = ctx.store.update_body(body_id=body.id, actor=msg.user_key, chat=msg.chat.key, next_meeting=day,

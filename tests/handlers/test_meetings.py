@@ -80,6 +80,7 @@ def test_the_meetings_time_is_kept_and_shown(secretariat: Chat, bot: Bot, clock:
     assert "116/1/20 上午9時30分" in secretariat.run("會議")
     secretariat.run("下次會議 116/1/21 14:00")
     assert "116年1月21日（星期四）下午2時" in secretariat.run("下次會議")
+    assert "116年1月21日（星期四）上午10時" in secretariat.run("下次會議 上午10時")  # a time alone keeps the date
     secretariat.run("下次會議 116/1/22")  # a new date without a time forgets the old time
     assert bot.store.bodies()[0].next_meeting_time is None
 

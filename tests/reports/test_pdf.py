@@ -146,6 +146,10 @@ def test_the_pdf_format_is_the_odt_printed_by_libreoffice(report: ReportData) ->
     assert len(_font_families(reader)) == 1
 
 
+def test_a_longer_report_is_given_longer_to_convert() -> None:
+    assert pdf.timeout_for(long_report(2000)) > pdf.timeout_for(long_report(20)) >= pdf.CONVERT_TIMEOUT
+
+
 def test_two_pdfs_made_at_once_do_not_share_a_libreoffice_profile(report: ReportData) -> None:
     with ThreadPoolExecutor(max_workers=2) as pool:
         made = list(pool.map(lambda _: render(report, "pdf"), range(2)))
@@ -171,6 +175,7 @@ def test_a_libreoffice_that_hangs_is_stopped_with_a_clear_message(
     hanging.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path) + os.pathsep + os.environ["PATH"])
     monkeypatch.setattr(pdf, "CONVERT_TIMEOUT", 1)
+    monkeypatch.setattr(pdf, "SECONDS_PER_ROW", 0)
     started = time.monotonic()
     with pytest.raises(ReportError, match="LibreOffice 轉檔超過 1 秒仍未完成"):
         render(report, "pdf")

@@ -24,6 +24,7 @@ from handlers.import_review import (
     ReviewError,
     confidence_text,
     parse_numbers,
+    span,
 )
 
 Ask = Callable[[str], str]
@@ -111,7 +112,7 @@ def show_conflicts(review: ImportReview, console: Console) -> None:
 
 def ticked_line(review: ImportReview) -> str:
     ticked = sorted(review.ticked)
-    return f"目前勾選 {len(ticked)} 項" + (f"：{'、'.join(map(str, ticked))}" if ticked else "（不會存任何事項）")
+    return f"目前勾選 {len(ticked)} 項" + (f"：{span(ticked)}" if ticked else "（不會存任何事項）")
 
 
 def typed(prompt: str) -> str:

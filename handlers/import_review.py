@@ -167,6 +167,17 @@ class ImportReview:
         return cls(state["extraction"], set(state.get("ticked", [])), dict(state.get("answers", {})), known)
 
 
+def span(numbers: list[int]) -> str:
+    """1、2、3、5 → 1–3、5"""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return "、".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs)
+
+
 _RANGE = re.compile(r"^(\d+)(?:\s*[-–~～至到]\s*(\d+))?$")
 
 

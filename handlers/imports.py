@@ -20,7 +20,7 @@ from bot.minutes import MinutesReadError, extract
 from bot.minutes.reader import read_document
 from bot.router import SECRETARIAT, Router, UserError
 from config.directory import AgencyDirectory
-from handlers.import_review import CREATE, KEEP, RELEASE, SKIP, ImportReview, ReviewError, parse_numbers
+from handlers.import_review import CREATE, KEEP, RELEASE, SKIP, ImportReview, ReviewError, parse_numbers, span
 from handlers.import_text import detail, saved_text, summary, unanswered_text
 from storage.imports import ImportResult
 
@@ -156,7 +156,7 @@ _ANSWERED = {KEEP: "繼續列管，交辦的事項列為本案新工作", RELEAS
 
 def _standing(review: ImportReview) -> str:
     ticked = sorted(review.ticked)
-    line = f"目前勾選 {len(ticked)} 項" + (f"：{_span(ticked)}" if ticked else "") + "。"
+    line = f"目前勾選 {len(ticked)} 項" + (f"：{span(ticked)}" if ticked else "") + "。"
     waiting = unanswered_text(review)
     return line + ("\n" + waiting if waiting else "\n" + CONFIRM)
 
@@ -190,14 +190,3 @@ async def cancel(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
     if not ctx.store.drop_pending_import(chat=msg.chat.key):
         return [Outgoing("目前沒有等待確認的會議紀錄。")]
     return [Outgoing("已取消，這份會議紀錄沒有存檔。")]
-
-
-def _span(numbers: list[int]) -> str:
-    """1、2、3、5 → 1–3、5"""
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-    return "、".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs)

@@ -59,6 +59,7 @@ class Terminal:
                                         stderr=subprocess.PIPE, env=environment())
         os.close(slave)
         self.screen = ""
+        self.mark = 0  # where the output after the last answer begins
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
@@ -73,14 +74,13 @@ class Terminal:
             self.screen += chunk.decode("utf-8", errors="replace")
 
     def type_after(self, prompt: str, answer: str) -> None:
-        seen = len(self.screen)
         deadline = time.monotonic() + 60
-        while prompt not in ANSI.sub("", self.screen[max(0, seen - 2000):]) and time.monotonic() < deadline:
+        while prompt not in ANSI.sub("", self.screen[self.mark:]) and time.monotonic() < deadline:
             if self.process.poll() is not None:
                 break
             time.sleep(0.02)
-        assert prompt in ANSI.sub("", self.screen), f"never asked {prompt!r}:\n{self.screen[-3000:]}"
-        self.screen += "\n"  # later waits look past this prompt
+        assert prompt in ANSI.sub("", self.screen[self.mark:]), f"never asked {prompt!r}:\n{self.screen[-3000:]}"
+        self.mark = len(self.screen)
         os.write(self.master, (answer + "\n").encode())
 
     def finish(self, eof: bool = False) -> tuple[int, str, str]:
@@ -94,7 +94,7 @@ class Terminal:
 
 
 TICKS = "直接按 Enter 進入下一步。"
-CONFLICT = "請輸入 1 或 2："
+CONFLICT = "請輸入 1 或 2"
 UNSEEN = "請輸入 1、2 或 3（直接按 Enter＝1）："
 CONFIRM = "確定存檔嗎？"
 

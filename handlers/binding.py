@@ -28,7 +28,7 @@ async def bind_code(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
     agency = bind_target(ctx, args)
     code = ctx.store.create_bind_code(agency=agency, actor=msg.user_key, chat=msg.chat.key)
     return [Outgoing(f"{agency}的綁定碼：{code}（24 小時內有效）。請{agency}聯絡人在其 LINE 群組輸入"
-                     f"「綁定 {code}」（Telegram 群組輸入「/bind {code}」）。")]
+                     f"「綁定 {code}」（Telegram 群組輸入「/bind {code}」）；請直接轉交，不要在本群組輸入。")]
 
 
 @router.command("綁定", "bind", roles=EVERYONE, summary="綁定本群組：綁定 綁定碼；秘書處可用「綁定 列表」")

@@ -143,12 +143,12 @@ def test_a_doubtful_candidate_is_shown_unticked_and_saved_once_ticked(secretaria
     found = extract(SEED_000, directory=bot.directory)
     doubtful = found.items.pop()  # as the parser gives a point it doubts: in candidates, with a reason
     doubtful.confidence, doubtful.reason = 0.35, "未在決議標題下，像是說明"
-    found.candidates.append(doubtful)
+    found.candidates.insert(0, doubtful)
     bot.store.set_pending_import(chat=secretariat.ref.key, author="line:Usec", source_text=SEED_000,
                                  body="強化社會安全網中央跨部會平台",
                                  review=ImportReview.fresh(found.to_json(with_subject=True), set()).state())
     shown = secretariat.run("匯入")
-    assert "可能也是決議、請您判斷（預設不存）1 項：" in shown
+    assert f"可能也是決議、請您判斷（預設不存）{len(found.candidates)} 項：" in shown
     last = len(found.items) + 1
     assert f"☐ {last}.〔低 0.35〕各部會｜請各部會檢視過往各系統間整合不足之處" in shown
     assert "理由：未在決議標題下，像是說明" in shown
@@ -161,7 +161,7 @@ def test_a_doubtful_candidate_is_shown_unticked_and_saved_once_ticked(secretaria
 
 def test_a_candidate_left_unticked_is_not_saved(secretariat: Chat, bot: Bot) -> None:
     found = extract(SEED_000, directory=bot.directory)
-    found.candidates.append(found.items.pop())
+    found.candidates.insert(0, found.items.pop())
     bot.store.set_pending_import(chat=secretariat.ref.key, author="line:Usec", source_text=SEED_000,
                                  body="強化社會安全網中央跨部會平台",
                                  review=ImportReview.fresh(found.to_json(with_subject=True), set()).state())

@@ -23,7 +23,9 @@ _COLUMNS = [
     ("lead", re.compile(r"主辦|承辦|辦理單位|辦理機關|權責|負責|單位")),
     ("due", re.compile(r"期限|時限|完成日期|預定完成|完成時間")),
     ("subject", re.compile(r"案由|事項|內容|議題|決議|提案|主旨")),
+    ("mark", re.compile(r"^(?:解除列管|繼續列管|賡續列管|解列|續列管|另案處理)$")),
 ]
+_MARK = re.compile(r"^\s*(?:[✓✔√ˇVvＶｖ○●◎☑■Oo]|是|同意)\s*$")
 _NUMBER = re.compile(r"^\s*(?:第\s*)?(\d+(?:-\d+)*|[一二三四五六七八九十]+)\s*(?:案)?\s*[.、]?\s*$")
 
 
@@ -40,14 +42,24 @@ class Row:
 def read_table(rows: list[list[str]]) -> list[Row]:
     """The data rows of a table, with columns named by its header row when it has one."""
     columns: dict[str, int] = {}
+    marks: dict[int, str] = {}
     result = []
     for cells in rows:
         found = _header(cells)
         if found:
-            columns = found
+            columns, marks = found, _mark_columns(cells)
             continue
-        result.append(_row(cells, columns))
+        row = _row(cells, columns)
+        if not row.decision:  # 解除列管 | 繼續列管 columns, the decision ticked in one of them
+            ticked = [head for index, head in marks.items() if index < len(cells) and _MARK.match(cells[index])]
+            row = Row(row.case, row.subject, row.lead, row.assist, row.due, ticked[0] if len(ticked) == 1 else "")
+        result.append(row)
     return result
+
+
+def _mark_columns(cells: list[str]) -> dict[int, str]:
+    """Columns named by a decision (解除列管, 繼續列管, 另案處理): a tick there is the decision."""
+    return {i: squeeze(c) for i, c in enumerate(cells) if decision_of(c) and len(squeeze(c)) <= 6}
 
 
 def _header(cells: list[str]) -> dict[str, int]:

@@ -155,8 +155,8 @@ def localize(app: typer.Typer) -> None:
             localize(group.typer_instance)  # its group class comes from the instance
 
 
+_NO_COMMAND = re.compile(r"No such command '(.*)'\.(?: Did you mean (.*)\?)?$", re.S)
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"No such command '(.*)'\.(?: Did you mean (.*)\?)?$", re.S), "沒有「{0}」這個指令。"),
     (re.compile(r"Missing command\.$"), "請在後面寫出要執行的指令。"),
     (re.compile(r"Got unexpected extra arguments?(?:\(s\))? \((.*)\)$", re.S), "多了無法辨識的參數：{0}。"),
     (re.compile(r"Argument '(.*)' takes (\d+) values\.$"), "參數「{0}」需要 {1} 個值。"),
@@ -204,12 +204,13 @@ def explain(exc: errors.ClickException) -> str:
         return f"「{label}」的值不正確" + (f"：{problem}。" if problem else "。")
     if isinstance(exc, errors.FileError):
         return f"無法開啟檔案「{exc.ui_filename}」。"
+    unknown = _NO_COMMAND.match(exc.message)
+    if unknown:
+        return f"沒有「{unknown[1]}」這個指令。" + _suggestion(unknown[2])
     for pattern, template in _PATTERNS:
         found = pattern.match(exc.message)
         if found:
-            groups = [g or "" for g in found.groups()]
-            return template.format(*groups) + (_suggestion(groups[1]) if "command" in pattern.pattern
-                                               and len(groups) > 1 else "")
+            return template.format(*(g or "" for g in found.groups()))
     if not _LATIN_WORD.search(exc.message):
         return exc.message
     log.debug("untranslated CLI error: %s", exc.message)

@@ -102,7 +102,7 @@ def _questions(review: ImportReview) -> list[str]:
         skipped = [c.case for c in unseen if review.answer_of(c) == "skip"]
         lines.append(f"本系統沒有資料的前次列管案 {len(unseen)} 案（{cases}）：存檔時依本次紀錄建立並標示待補"
                      + (f"，其中略過 {'、'.join(skipped)}" if skipped else "")
-                     + f"。不記錄的話回覆「匯入 略過 {unseen[0].case}」，改回「匯入 建立 {unseen[0].case}」。")
+                     + f"。不記錄的話回覆「匯入 略過 {unseen[0].case}」或「匯入 略過 全部」，改回「匯入 建立 {unseen[0].case}」。")
     return lines
 
 

@@ -20,7 +20,17 @@ from bot.minutes import MinutesReadError, extract
 from bot.minutes.reader import read_document
 from bot.router import SECRETARIAT, Router, UserError
 from config.directory import AgencyDirectory
-from handlers.import_review import CREATE, KEEP, RELEASE, SKIP, ImportReview, ReviewError, parse_numbers, span
+from handlers.import_review import (
+    ANSWER_ZH,
+    CREATE,
+    KEEP,
+    RELEASE,
+    SKIP,
+    ImportReview,
+    ReviewError,
+    parse_numbers,
+    span,
+)
 from handlers.import_text import detail, saved_text, summary, unanswered_text
 from storage.imports import ImportResult
 
@@ -30,6 +40,7 @@ log = logging.getLogger(__name__)
 router = Router()
 CONFIRM = "回覆「確認匯入」存檔，或「取消」。"
 TICK, UNTICK, SHOW = "tick", "untick", "show"
+SHOW_AT_ONCE = 10
 _WORDS = {
     "勾選": TICK, "tick": TICK, "不要": UNTICK, "取消勾選": UNTICK, "untick": UNTICK,
     "繼續列管": KEEP, "繼續": KEEP, "keep": KEEP, "解除列管": RELEASE, "解除": RELEASE, "release": RELEASE,
@@ -37,7 +48,7 @@ _WORDS = {
     "看": SHOW, "show": SHOW,
 }
 _SUBCOMMAND = re.compile(
-    r"^(?P<word>" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\s*(?P<rest>[#第\d\s,，、\-–~～至到項案]+)$",
+    r"^(?P<word>" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\s*(?P<rest>[#第\d\s,，、\-–~～至到項案]+|全部|all)$",
     re.IGNORECASE)
 
 
@@ -131,13 +142,22 @@ async def import_minutes(msg: Incoming, args: str, ctx: Context) -> list[Outgoin
 
 def _change(msg: Incoming, ctx: Context, action: str, rest: str) -> list[Outgoing]:
     pending, review = _pending(ctx, msg.chat.key)
+    every = rest.strip().lower() in ("全部", "all")
     try:
         if action == SHOW:
-            return [Outgoing("\n".join(detail(review, n) for n in parse_numbers(rest)))]
+            numbers = parse_numbers(rest) if not every else list(range(1, len(review.entries) + 1))
+            if len(numbers) > SHOW_AT_ONCE:
+                raise ReviewError(f"一次最多看 {SHOW_AT_ONCE} 項，例如「匯入 看 3-{2 + SHOW_AT_ONCE}」。")
+            return [Outgoing("\n\n".join(detail(review, n) for n in numbers))]
         if action in (TICK, UNTICK):
-            numbers = parse_numbers(rest)
+            numbers = parse_numbers(rest) if not every else list(range(1, len(review.entries) + 1))
             review.set_ticks(numbers, on=action == TICK)
-            done = f"已{'勾選' if action == TICK else '取消勾選'}第 {'、'.join(map(str, numbers))} 項。"
+            which = "全部" if every else f"第 {span(numbers)} 項"
+            done = f"已{'勾選' if action == TICK else '取消勾選'}{which}。"
+        elif every:
+            if not review.answer_all(action):
+                raise ReviewError(f"沒有可以回答「{ANSWER_ZH[action]}」的案。")
+            done = f"全部：{_ANSWERED[action]}。"
         else:
             cases = [c for c in re.split(r"[\s,，、]+", rest.replace("第", "").replace("案", "")) if c]
             for case in cases:

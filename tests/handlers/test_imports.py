@@ -123,7 +123,7 @@ def test_unticked_points_are_not_saved_and_can_be_ticked_again(secretariat: Chat
     secretariat.run("匯入\n" + SEED_000)
     points = seed_points(bot)
     answer = secretariat.run("匯入 不要 5-7 10")
-    assert answer.startswith(f"已取消勾選第 5、6、7、10 項。\n目前勾選 {len(points) - 4} 項：1–4、8、9、11")
+    assert answer.startswith(f"已取消勾選第 5–7、10 項。\n目前勾選 {len(points) - 4} 項：1–4、8、9、11")
     assert secretariat.run("匯入 勾選 6").startswith("已勾選第 6 項。")
     secretariat.run("匯入 繼續 3")
     assert secretariat.run("確認匯入").startswith(f"已存檔：{new_cases(bot, dropped=3)}")
@@ -266,7 +266,21 @@ def test_the_store_refuses_a_release_given_work_without_an_answer_and_saves_noth
 
 def test_review_commands_work_in_english_and_with_fullwidth_digits(secretariat: Chat, bot: Bot) -> None:
     secretariat.run("匯入\n" + SEED_000)
-    assert secretariat.run("/import untick ２ ５－７").startswith("已取消勾選第 2、5、6、7 項。")
+    assert secretariat.run("/import untick ２ ５－７").startswith("已取消勾選第 2、5–7 項。")
     assert secretariat.run("匯入 勾選２").startswith("已勾選第 2 項。")
     assert secretariat.run("/import keep 3").startswith("第3案：繼續列管")
     assert secretariat.run("/import show 1").startswith("第 1 項（☑ 已勾選")
+
+
+def test_everything_can_be_ticked_or_answered_at_once(secretariat: Chat, bot: Bot) -> None:
+    secretariat.run("匯入\n" + SEED_000)
+    assert secretariat.run("匯入 勾選 全部").startswith("已勾選全部。")
+    pending = bot.store.pending_import(chat=secretariat.ref.key)
+    assert pending is not None and pending.review is not None
+    assert len(pending.review["ticked"]) == len(pending.review["extraction"]["items"]) + len(
+        pending.review["extraction"]["candidates"])
+    assert secretariat.run("匯入 略過 全部").startswith("全部：略過，不記錄。")
+    assert "一次最多看 10 項" in secretariat.run("匯入 看 1-11")
+    assert "沒有可以回答「繼續列管」的案" not in secretariat.run("匯入 繼續 全部")
+    answer = secretariat.run("確認匯入")
+    assert answer.startswith("已存檔") and "略過 7 案" in answer

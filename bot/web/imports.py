@@ -6,6 +6,7 @@ person signed in): nothing is ever written under the name the browser sent.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -75,9 +76,10 @@ def _minutes_of(desk: Desk) -> tuple[str, list[str]]:
 async def upload(request: web.Request, desk: Desk) -> web.StreamResponse:
     ctx = desk.context()
     try:
-        text, notes = _minutes_of(desk)
+        # reading a PDF and extracting its decisions takes a while: not on the webhooks' loop
+        text, notes = await asyncio.to_thread(_minutes_of, desk)
         body_override = desk.form.get("body_name", "").strip() or None
-        extraction = extraction_of(text, ctx.directory, body_override)
+        extraction = await asyncio.to_thread(extraction_of, text, ctx.directory, body_override)
         extraction["warnings"] = [*notes, *extraction["warnings"]]
         body = body_name(extraction, body_override)
     except UserError as refusal:
@@ -132,7 +134,7 @@ async def confirm(request: web.Request, desk: Desk) -> web.StreamResponse:
     if waiting:
         return _review_page(request, desk, (text, body, review), error="還不能存檔。" + waiting, status=400)
     add_agencies(desk, ctx, [str(n) for n in desk.posted.getall("add-agency", [])] if desk.posted else [])
-    result = save(ctx, text, body, actor=desk.user.actor, chat="web", review=review)
+    result = await asyncio.to_thread(save, ctx, text, body, actor=desk.user.actor, chat="web", review=review)
     ctx.store.drop_pending_import(chat=_key(desk))
     log.info("web import saved by %s: %s", desk.user.user, result.created)
     found = ctx.store.find_body(name=result.body)

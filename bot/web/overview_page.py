@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 from markupsafe import Markup, escape
 
@@ -51,7 +53,8 @@ async def home(request: web.Request, desk: Desk) -> web.StreamResponse:
     if desk.body is None:
         return render(request, "empty.html", desk=desk, title="總覽")
     show_released = request.query.get("released") == "1"
-    data = overview(desk.context(), desk.body, show_released=show_released)
+    # in a worker thread: a large body's page must not hold up the webhooks on the same loop
+    data = await asyncio.to_thread(overview, desk.context(), desk.body, show_released=show_released)
     legend = [(color, ZH[color], meaning) for color, meaning in MEANING.items()]
     imported = request.query.get("imported", "")
     fresh = {i.id for i in data.columns if imported.isdigit() and i.meeting_number == int(imported)}

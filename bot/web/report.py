@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from urllib.parse import quote
 
@@ -34,7 +35,7 @@ async def preview(request: web.Request, desk: Desk) -> web.StreamResponse:
     meeting = _meeting(request)
     past = [n for n, _ in desk.bot.store.meeting_numbers(body_id=desk.body.id) if n]
     try:
-        data = _data(desk, meeting)
+        data = await asyncio.to_thread(_data, desk, meeting)
     except UserError as refusal:
         return render_page(request, "report.html", desk=desk, title="報告", data=None, error=str(refusal),
                            past=past, meeting=meeting, formats=FORMATS)
@@ -51,8 +52,9 @@ async def download(request: web.Request, desk: Desk) -> web.StreamResponse:
         return render_page(request, "message.html", desk=desk, status=400, title="無法下載",
                            message=f"不支援的報告格式「{fmt}」。可用的格式：{'、'.join(FORMATS)}。")
     try:
-        data = _data(desk, _meeting(request))
-        content = render(data, fmt)
+        # rendering (a PDF through LibreOffice) takes seconds: not on the loop the webhooks share
+        data = await asyncio.to_thread(_data, desk, _meeting(request))
+        content = await asyncio.to_thread(render, data, fmt)
     except (UserError, ReportError) as refusal:
         return render_page(request, "message.html", desk=desk, status=400, title="無法產生報告", message=str(refusal))
     name = default_filename(data, fmt)

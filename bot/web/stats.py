@@ -8,6 +8,7 @@ Per meeting: the items it opened, continued (續辦 or 繼續列管) and release
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 from collections import Counter
@@ -153,10 +154,12 @@ async def stats_page(request: web.Request, desk: Desk) -> web.StreamResponse:
     if desk.body is None:
         return render(request, "empty.html", desk=desk, title="統計")
     ctx = desk.context()
-    meetings = meeting_stats(ctx, desk.body)
+    meetings = await asyncio.to_thread(meeting_stats, ctx, desk.body)
     top = max((max(m.opened, m.continued, m.released) for m in meetings), default=0) or 1
-    return render(request, "stats.html", desk=desk, title="統計", agencies=agency_stats(ctx, desk.body),
-                  meetings=meetings, top=top, rounds=round_rates(ctx, desk.body))
+    agencies = await asyncio.to_thread(agency_stats, ctx, desk.body)
+    rounds = await asyncio.to_thread(round_rates, ctx, desk.body)
+    return render(request, "stats.html", desk=desk, title="統計", agencies=agencies, meetings=meetings, top=top,
+                  rounds=rounds)
 
 
 HEADER = ("機關", "案件數", "列管中", "本輪已回報", "本輪應回報", "本輪回報率", "逾期回報", "逾期未回報", "已解除",

@@ -42,7 +42,7 @@ def _drop_running_headers(lines: list[str]) -> list[str]:
     seen: set[str] = set()
     kept = []
     for line, key in zip(lines, keys, strict=True):
-        if counts[key] >= 2 and key in opening:
+        if counts[key] >= 2 and key in opening and not key.endswith(("：", ":")):  # 林政委：, a speaker, repeats
             if key in seen:
                 continue
         elif counts[key] >= 3 and _looks_like_header(key):

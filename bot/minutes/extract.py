@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from bot.minutes.cleaning import clean_lines
 from bot.minutes.decisions import DecisionReader
@@ -10,7 +11,7 @@ from bot.minutes.header import body_of, read_header
 from bot.minutes.markup import plain_lines
 from bot.minutes.model import Extraction, Meeting
 from bot.minutes.outline import build_outline
-from bot.minutes.paragraphs import paragraphs
+from bot.minutes.paragraphs import Para, paragraphs
 from bot.minutes.roles import RoleFinder
 from bot.minutes.textutil import fold
 from bot.minutes.units import find_host
@@ -32,12 +33,22 @@ def extract(text: str, *, directory: AgencyDirectory, body: str | None = None) -
         warnings.add(message)
     government = find_government(meeting, text, directory)
     host = find_host(meeting.title or meeting.body or "", government, directory)
-    reader = DecisionReader(RoleFinder(directory, government, host), meeting.date, warnings, meeting.chair)
-    reader.read(build_outline(paragraphs(lines), meeting.date))
+    paras = paragraphs(lines)
+    reader = DecisionReader(RoleFinder(directory, government, host), meeting.date, warnings,
+                            meeting.chair or likely_chair(paras))
+    reader.read(build_outline(paras, meeting.date))
     warnings.released_with_work(reader.reviews, reader.items)
     if not reader.items and not reader.reviews:
         warnings.no_decisions()
     return Extraction(meeting, reader.reviews, reader.items, warnings.messages, reader.candidates)
+
+
+def likely_chair(paras: list[Para]) -> str | None:
+    """A verbatim record without a 主席 line: the one who speaks most is taken for the chair (the
+    facilitator opens, hands over and closes); the review shows their instructions with that reason."""
+    ranked = [*Counter(p.label for p in paras if p.kind == "turn").most_common(2), ("", 0), ("", 0)]
+    (first, most), (_, next_most) = ranked[0], ranked[1]
+    return first if most >= 2 and most > next_most else None
 
 
 def find_government(meeting: Meeting, text: str, directory: AgencyDirectory) -> str | None:

@@ -78,7 +78,7 @@ def read_header(lines: list[str]) -> tuple[Meeting, list[str]]:
     return meeting, warnings
 
 
-_NOISE = re.compile(r"[>＞|:：]|首頁|字級|列印|分享|瀏覽|回上一?頁|回首頁|點閱|發布|更新日期|facebook|line", re.IGNORECASE)
+_NOISE = re.compile(r"[>＞|]|(?:日期|時間|人次)\s*[:：]|首頁|字級|列印|分享|瀏覽|回上一?頁|回首頁|點閱|發布|更新日期|facebook|line", re.IGNORECASE)
 _MINUTES_WORD = re.compile(r"紀錄|記錄|會議|會報|議事錄|逐字稿|會談|座談")
 
 

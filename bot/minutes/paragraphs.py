@@ -6,6 +6,7 @@ paragraph before it unless it opens something — a numbered point (壹、一、
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.minutes.markup import HEADING_MARK
@@ -73,6 +74,7 @@ _SEPARATOR = re.compile(r"[\t|]")
 # 「主席：」「李次長宗翰：」「林委員：」 opening a paragraph: a speaker's turn in a verbatim record.
 _TITLES = ("委員|議員|代表|主席|主持人|召集人|局長|處長|署長|司長|科長|組長|次長|部長|市長|縣長|鄉長|鎮長|校長|主任|秘書"
            "|總幹事|主委|理事長|執行長|教授|老師|先生|女士|小姐|院長|專員|技正|所長|課長|村長|里長|參事|顧問|經理|會長|議長")
+_NAMED = re.compile(r"^(?P<who>[\u4e00-\u9fff○〇Ｏ]{2,4}|[\u4e00-\u9fff]{2,10}\s[\u4e00-\u9fff○〇]{2,4})\s*[:：]")
 _TURN_ALONE = re.compile(
     rf"^[^\s:：，,。、；「」()（）]{{0,10}}(?:{_TITLES})(?:[(（][^)）]{{1,12}}[)）])?\s*$"
 )
@@ -111,8 +113,9 @@ class Para:
 
 def paragraphs(lines: list[str]) -> list[Para]:
     paras: list[Para] = []
+    speakers = _speakers(lines)
     for line in lines:
-        para = _opening(line)
+        para = _named_turn(line, speakers) or _opening(line)
         if para is not None:
             paras.append(para)
         elif paras and paras[-1].kind != "row":
@@ -180,6 +183,23 @@ def _opening(line: str) -> Para | None:
     if _HEADING.match("".join(folded.split())):
         return Para("heading", body=stripped)
     return None
+
+
+def _speakers(lines: list[str]) -> set[str]:
+    """Plain names that open several lines (唐鳳：…, ### 林○○：): a verbatim record's speakers."""
+    counts = Counter(m.group("who") for line in lines if (m := _NAMED.match(fold(line.lstrip(HEADING_MARK)).strip())))
+    named = {who for who, n in counts.items() if n >= 2 and not _LABEL.match(who + "：")}
+    return named if sum(counts[w] for w in named) >= 3 else set()
+
+
+def _named_turn(line: str, speakers: set[str]) -> Para | None:
+    stripped = line.strip().lstrip(HEADING_MARK).strip()
+    if speakers and line.strip().startswith(HEADING_MARK) and len(stripped) <= 20 and stripped.endswith(("：", ":")):
+        return Para("turn", label=squeeze_cjk(stripped[:-1]), head=stripped, body="")  # ### 交通部 陳科長：
+    m = _NAMED.match(fold(stripped))
+    if m is None or m.group("who") not in speakers:
+        return None
+    return Para("turn", label=m.group("who"), head=stripped[: m.end()], body=stripped[m.end() :].strip())
 
 
 def _turn_alone(line: str) -> Para | None:

@@ -24,7 +24,7 @@ _TAG = re.compile(r"<\s*br\s*/?\s*>|</?(?:p|div|span|b|strong|em|i|u|font|td|tr|
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
 _QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
 _EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
-_BULLET = re.compile(r"^(\s*)(?:[-*+]|・|‧|∙)\s+(?=\S)")
+_BULLET = re.compile(r"^(\s*)(?:[-*+]|・|‧|∙)\s+(?:\[[ xX]\]\s*)?(?=\S)")  # - [ ] 請…: a to-do box
 _RULE = re.compile(r"^\s*(?:[-*_=]\s*){3,}$|^\s*:::+\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _ENTITY = {"&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"'}

@@ -115,7 +115,9 @@ def paragraphs(lines: list[str]) -> list[Para]:
     paras: list[Para] = []
     speakers = _speakers(lines)
     for line in lines:
-        para = _named_turn(line, speakers) or _opening(line)
+        para = _opening(line)
+        if speakers and (para is None or para.kind == "heading"):  # 林政委：… in a record with several
+            para = _named_turn(line, speakers) or para
         if para is not None:
             paras.append(para)
         elif paras and paras[-1].kind != "row":
@@ -188,7 +190,7 @@ def _opening(line: str) -> Para | None:
 def _speakers(lines: list[str]) -> set[str]:
     """Plain names that open several lines (唐鳳：…, ### 林○○：): a verbatim record's speakers."""
     counts = Counter(m.group("who") for line in lines if (m := _NAMED.match(fold(line.lstrip(HEADING_MARK)).strip())))
-    named = {who for who, n in counts.items() if n >= 2 and not _LABEL.match(who + "：")}
+    named = {who for who, n in counts.items() if n >= 2 and not _LABEL.match(who + "：") and not _CASE.match(who + "：")}
     return named if sum(counts[w] for w in named) >= 3 else set()
 
 

@@ -137,7 +137,8 @@ async def show_item(request: web.Request, desk: Desk, *, error: str | None = Non
                   lights=lights, agencies=agencies, printed=printed, collectives=collectives, rounds=rounds, current=current,
                   reviews=[(DECISIONS.get(d, d), n, t) for d, n, t in ctx.store.reviews(item_id=item.id)],
                   audit=ctx.store.item_audit(item_id=item.id, case=item.case), status_zh=STATUS_ZH,
-                  error=error, notice=NOTICES.get(request.query.get("ok", "")), due_value=item_forms.due_value(item))
+                  error=error, notice=NOTICES.get(request.query.get("ok", "")), due_value=item_forms.due_value(item),
+                  directory=[a.name for a in ctx.directory.all()])
 
 
 def report_texts(ctx: Context, item: ItemView, rnd: Round | None, agencies: list[str],

@@ -133,3 +133,14 @@ async def test_unbinding_the_secretariat_chat_ends_the_desk_for_who_signed_in_fr
     assert (await client.get("/", allow_redirects=False)).status == 200
     desk_bot.store.unbind(chat="line:Csecretariat", actor="cli", by_chat=None)
     assert (await client.get("/", allow_redirects=False)).status == 303
+
+
+async def test_the_link_the_chat_gives_signs_its_asker_in(seeded: object, client: TestClient, desk_bot: Bot) -> None:
+    from tests.web.conftest import Desk
+
+    assert isinstance(seeded, Desk)
+    answer = "\n".join(o.text for o in await seeded.secretariat.send("網頁"))
+    path = answer[answer.index("/login/"):].split()[0]
+    await client.post(path)
+    home = await client.get("/", allow_redirects=False)
+    assert home.status == 200 and "秘書處 王小明" in await home.text()

@@ -17,6 +17,7 @@ _BLOCK = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|tr|table|section|article|heade
                     re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^<>]{1,400}>")
 HEADING_MARK = "\ue000"  # private use: set before a Markdown heading's text, read by paragraphs.py
+_PAGE_MARK = re.compile(r"^\s*[-–—~]\s*\d{1,3}\s*[-–—~]?\s*$")
 _MARKUP_CHARS = re.compile(r"[<>#*_|:=+・‧∙-]")
 _FRONT_MATTER = re.compile(r"\A\s*---\s*\n.*?\n---\s*\n", re.DOTALL)
 _TAG = re.compile(r"<\s*br\s*/?\s*>|</?(?:p|div|span|b|strong|em|i|u|font|td|tr|th|table|tbody|thead|li|ul|ol)\b[^>]*>",
@@ -59,6 +60,8 @@ def html_text(text: str) -> str:
 
 
 def _markdown(line: str) -> str:
+    if _PAGE_MARK.match(line):
+        return line  # - 3 -: a page number, for cleaning.py to drop, not a bullet
     line = _TAG.sub("", line)
     if _RULE.match(line) or _TABLE_RULE.match(line):
         return ""

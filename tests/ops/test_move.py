@@ -111,3 +111,17 @@ async def test_a_whole_cycle_moves_to_postgresql_and_serve_carries_on_without_re
         assert reminders_on_line(line, moe, SECOND) == 1
         assert [r for r in outbox(target) if r in sent_before] == sent_before
         assert all(status == "sent" for _, _, status in outbox(target))
+
+
+def test_the_move_refuses_a_target_that_holds_data_and_a_source_that_is_not_sqlite(
+        postgres: object, tmp_path: Path) -> None:
+    sqlite = f"sqlite:///{tmp_path}/lieguan.db"
+    said = lieguan("chat", "--as", "秘書處", url=sqlite, cwd=tmp_path, stdin="會議 新增 社會福利政策推動委員會\n")
+    assert said.returncode == 0, said.stderr
+    target = str(postgres.create_database("not_empty"))  # type: ignore[attr-defined]
+    assert lieguan("move-to", target, url=sqlite, cwd=tmp_path).returncode == 0
+    again = lieguan("move-to", target, url=sqlite, cwd=tmp_path)
+    assert again.returncode == 1 and "目的地資料庫已經有資料（會議 1 筆" in again.stderr
+    assert "沒有搬移任何資料" in again.stderr and rows(target, "body") == 1
+    from_pg = lieguan("move-to", target, url=target, cwd=tmp_path)
+    assert from_pg.returncode == 1 and "目前的資料庫不是 SQLite" in from_pg.stderr

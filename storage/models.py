@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Dialect, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Dialect, LargeBinary, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # item.status
@@ -304,3 +304,51 @@ class WebSession(SQLModel, table=True):
     created_at: datetime = moment()
     expires_at: datetime = moment(index=True)
     ended_at: datetime | None = moment(default=None)
+
+
+class EvidenceBlob(SQLModel, table=True):
+    """The bytes of a 佐證 file, once per content: a file sent twice (or by two agencies) is stored once."""
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = moment()
+
+
+class EvidenceFile(SQLModel, table=True):
+    """A 佐證 file an agency sent: its name as sent, what it is, who sent it, the reply it supports.
+
+    `item_id` None: the bot asked which item it belongs to and is waiting for the answer.
+    """
+
+    __table_args__ = (UniqueConstraint("chat", "message_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(foreign_key="evidenceblob.sha256", max_length=64, index=True)
+    name: str = Field(max_length=255)
+    mime: str = Field(max_length=100)
+    size: int
+    body_id: int | None = Field(default=None, foreign_key="body.id", index=True)
+    item_id: int | None = Field(default=None, foreign_key="item.id", index=True)
+    reply_id: int | None = Field(default=None, foreign_key="reply.id", index=True)
+    agency: str = Field(max_length=100)
+    author: str = Field(max_length=200)
+    author_name: str | None = Field(default=None, max_length=200)
+    chat: str = Field(max_length=200)
+    message_id: str = Field(max_length=100)
+    at: datetime = moment()
+    withdrawn: bool = False
+
+
+class FetchJob(SQLModel, table=True):
+    """A file to fetch from a platform, recorded before it is fetched (the outbox's sibling)."""
+
+    key: str = Field(primary_key=True, max_length=200)  # platform:chat id:message id
+    chat: str = Field(max_length=200)
+    payload: dict = Field(sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=20, index=True)  # pending | fetching | done | failed
+    attempts: int = 0
+    next_attempt_at: datetime = moment()
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = moment()
+    done_at: datetime | None = moment(default=None)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from storage.base import StoreError
+from storage.evidence import EvidenceMixin
 from storage.events import EventsMixin
 from storage.imports import ImportsMixin
 from storage.misc import MiscMixin
@@ -21,7 +22,7 @@ from storage.web import WebMixin
 
 
 class Store(ImportsMixin, RepliesMixin, PeopleMixin, MiscMixin, ScheduleMixin, OutboxMixin, EventsMixin,
-            TelegramStateMixin, WebMixin):
+            TelegramStateMixin, WebMixin, EvidenceMixin):
     def __init__(self, engine: Engine, *, clock: Callable[[], datetime],
                  body_defaults: dict[str, Any] | None = None) -> None:
         super().__init__(engine, clock=clock, body_defaults=body_defaults)

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from bot.context import ChannelServices
 from bot.core import Bot, open_bot, system_clock
 from bot.delivery import Sender
+from bot.evidence.jobs import FetchRunner
 from bot.files import FileLinks
 from bot.messages import Incoming
 from bot.outbox import OutboxSender
@@ -54,11 +55,15 @@ class Runtime:
     channels: list[Channel] = field(default_factory=list)
     # reminders on the schedule; None in a runtime that must not send any (build_runtime sets it)
     scheduler: ReminderScheduler | None = None
+    # 佐證 files to fetch from the platforms (channels add their fetchers); set by build_runtime
+    fetcher: FetchRunner | None = None
 
     async def start(self) -> None:
         self.outbox.start()
         for channel in self.channels:
             await channel.start()
+        if self.fetcher is not None:
+            self.fetcher.start()
         if self.scheduler is not None:
             await self.scheduler.start()
 
@@ -73,6 +78,8 @@ class Runtime:
     async def stop(self) -> None:
         if self.scheduler is not None:
             await self.scheduler.stop()
+        if self.fetcher is not None:
+            await self.fetcher.stop()
         for channel in self.channels:
             await channel.stop()
         await self.outbox.stop()
@@ -100,12 +107,13 @@ def build_runtime(bot: Bot) -> Runtime:
     app.router.add_get("/healthz", healthz)
     secret = bot.settings.secret_key or bot.store.secret(key="secret_key")
     links = FileLinks(secret=secret, folder=files_folder(bot.settings), public_url=bot.settings.public_url,
-                      clock=bot.clock)
+                      clock=bot.clock, store=bot.store)
     links.install(app)
     install_desk(app, bot, secret=secret)
     outbox = OutboxSender(bot.store, {})
     runtime = Runtime(bot=bot, app=app, outbox=outbox, links=links)
     runtime.scheduler = ReminderScheduler(bot, outbox)
+    runtime.fetcher = FetchRunner(bot, outbox)
     for make in channel_factories(bot.settings):
         channel = make(runtime)
         channel.install(app)

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     line_channel_secret: str | None = None
     line_channel_access_token: str | None = None
     line_api_url: str = "https://api.line.me"
+    # where LINE serves message content (photos, files); None: see line_data_url
+    line_data_api_url: str | None = None
 
     telegram_token: str | None = None
     telegram_secret: str | None = None
@@ -43,6 +45,9 @@ class Settings(BaseSettings):
     countdown_office_days: list[int] = [5, 2, 1]
     own_date_office_days: list[int] = [3, 1]
 
+    # 佐證: the files agencies send with replies, kept in the database, up to this much per body
+    evidence_quota_mb: int = 2048
+
     # the daily backup, run by the leader (docs/operations.md); off while backup_dir is unset
     backup_dir: str | None = None
     backup_keep: int = 14
@@ -51,6 +56,16 @@ class Settings(BaseSettings):
     @property
     def line_enabled(self) -> bool:
         return bool(self.line_channel_secret and self.line_channel_access_token)
+
+    @property
+    def line_data_url(self) -> str:
+        """LINE's content host: LIEGUAN_LINE_DATA_API_URL, else LIEGUAN_LINE_API_URL when that was
+        changed (a test server, a proxy), else LINE's own data host."""
+        if self.line_data_api_url:
+            return self.line_data_api_url
+        if self.line_api_url.rstrip("/") != "https://api.line.me":
+            return self.line_api_url
+        return "https://api-data.line.me"
 
     @property
     def telegram_enabled(self) -> bool:

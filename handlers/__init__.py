@@ -10,6 +10,7 @@ def build_router() -> Router:
         agencies,
         binding,
         corrections,
+        evidence,
         imports,
         items,
         meetings,
@@ -22,7 +23,8 @@ def build_router() -> Router:
     from handlers.help import make_help
 
     router = Router()
-    for feature in (items, replies, corrections, binding, meetings, agencies, imports, reports, reminders, quota, web):
+    for feature in (items, replies, corrections, evidence, binding, meetings, agencies, imports, reports, reminders,
+                    quota, web):
         router.include(feature.router)
     router.include(make_help(router))
     return router

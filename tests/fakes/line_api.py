@@ -19,6 +19,7 @@ Content downloads live on api-data.line.me in production; here they share the on
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -144,6 +145,7 @@ class FakeLineApi(LocalServer):
         self.group_member_ids: dict[str, set[str]] = {}
         self.profiles: dict[str, JSON] = {}
         self._contents: dict[str, tuple[bytes, str]] = {}
+        self.content_delay = 0.0  # seconds before content is served (a slow download)
         self._reply_tokens: dict[str, tuple[float, str | None]] = {}
         self._accepted: dict[str, tuple[float, str, list[JSON]]] = {}
         self._faults: deque[_Fault] = deque()
@@ -167,6 +169,10 @@ class FakeLineApi(LocalServer):
         self, message_id: str, data: bytes, content_type: str = "application/octet-stream"
     ) -> None:
         self._contents[message_id] = (data, content_type)
+
+    def expire_content(self, message_id: str) -> None:
+        """LINE no longer keeps this message's content: downloading it is 404."""
+        self._contents.pop(message_id, None)
 
     def add_user(self, user_id: str, display_name: str, *, language: str = "zh-TW") -> None:
         self.profiles[user_id] = {"userId": user_id, "displayName": display_name, "language": language}
@@ -232,6 +238,21 @@ class FakeLineApi(LocalServer):
         message = {"type": "file", "id": message_id, "fileName": file_name, "fileSize": len(data)}
         return self._event(message, user_id, group_id)
 
+    def media_event(self, kind: str, data: bytes, *, user_id: str, group_id: str | None = None,
+                    external: bool = False) -> JSON:
+        """An image, video or audio message; ``external``: its content is served from its own URL."""
+        message_id = self._new_message_id()
+        self.add_content(message_id, data)
+        provider: JSON = {"type": "line"}
+        if external:
+            provider = {"type": "external", "originalContentUrl": f"{self.url}/external/{message_id}",
+                        "previewImageUrl": f"{self.url}/external/{message_id}"}
+        message: JSON = {"type": kind, "id": message_id, "quoteToken": secrets.token_urlsafe(24),
+                         "contentProvider": provider}
+        if kind in ("video", "audio"):
+            message["duration"] = 12000
+        return self._event(message, user_id, group_id)
+
     @staticmethod
     def webhook_body(*events: JSON, destination: str = BOT_USER_ID) -> bytes:
         return json.dumps({"destination": destination, "events": list(events)}, ensure_ascii=False).encode()
@@ -269,6 +290,7 @@ class FakeLineApi(LocalServer):
                 get("/v2/bot/group/{group_id}/member/{user_id}", self._group_member),
                 get("/v2/bot/profile/{user_id}", self._profile),
                 get("/v2/bot/message/{message_id}/content", self._content),
+                get("/external/{message_id}", self._content),
                 post("/v2/bot/chat/loading/start", self._loading),
             ]
         )
@@ -286,7 +308,8 @@ class FakeLineApi(LocalServer):
         request_id = str(uuid.uuid4())
         request[_REQUEST_ID] = request_id
         try:
-            if request.headers.get("Authorization") != f"Bearer {self.access_token}":
+            external = request.path.startswith("/external/")  # someone else's host: no LINE token
+            if not external and request.headers.get("Authorization") != f"Bearer {self.access_token}":
                 raise _Reject(401, {"message": _AUTH_FAILED})
             fault = self._take_fault(request.path)
             if fault and not fault.delivered:
@@ -439,6 +462,8 @@ class FakeLineApi(LocalServer):
         return web.json_response(profile)
 
     async def _content(self, request: web.Request) -> web.Response:
+        if self.content_delay:
+            await asyncio.sleep(self.content_delay)
         content = self._contents.get(request.match_info["message_id"])
         if content is None:
             raise _Reject(404, {"message": "Not found"})

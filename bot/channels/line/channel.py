@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from bot.channels.line.client import LineApi
+from bot.channels.line.content import LineContent
 from bot.channels.line.events import EventHandler
 from bot.channels.line.sender import LineSender
 from bot.channels.line.services import LineServices
@@ -27,10 +28,13 @@ class LineChannel:
         if not (settings.line_channel_secret and settings.line_channel_access_token):
             raise ValueError("LINE 需要 LIEGUAN_LINE_CHANNEL_SECRET 與 LIEGUAN_LINE_CHANNEL_ACCESS_TOKEN")
         self.runtime = runtime
-        self.api = LineApi(access_token=settings.line_channel_access_token, api_url=settings.line_api_url)
+        self.api = LineApi(access_token=settings.line_channel_access_token, api_url=settings.line_api_url,
+                           data_url=settings.line_data_url)
         self.services = LineServices(self.api)
         self.sender: Sender = LineSender(runtime, self.api)
         self.events = EventHandler(runtime, self.api, self.services)
+        if runtime.fetcher is not None:
+            runtime.fetcher.fetchers[self.platform] = LineContent(self.api)
         self.webhook = LineWebhook(secret=settings.line_channel_secret, store=runtime.bot.store,
                                    handle=self.events.handle, clock=runtime.bot.clock)
 

@@ -24,6 +24,8 @@ from bot.delivery import PermanentFailure, TemporaryFailure
 
 log = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://api.line.me"
+DEFAULT_DATA_URL = "https://api-data.line.me"
+CONTENT_TIMEOUT = aiohttp.ClientTimeout(total=60)  # 20 MB on a slow line; the fetch job has its own limit
 SEND_TIMEOUT = aiohttp.ClientTimeout(total=20)  # under the outbox's 30-second lease
 READ_TIMEOUT = aiohttp.ClientTimeout(total=10)
 JSON = dict[str, Any]
@@ -35,10 +37,15 @@ class InvalidReplyToken(Exception):
 
 
 class LineApi:
-    def __init__(self, *, access_token: str, api_url: str = DEFAULT_API_URL) -> None:
+    def __init__(self, *, access_token: str, api_url: str = DEFAULT_API_URL, data_url: str | None = None) -> None:
         host = api_url.rstrip("/")
         self._configuration = Configuration(access_token=access_token,
                                             host=None if host == DEFAULT_API_URL else host)
+        data = (data_url or host).rstrip("/")
+        # the blob API's own host is LINE's data host: kept unless another one is given
+        self._data_configuration = Configuration(access_token=access_token,
+                                                 host=None if data in (DEFAULT_API_URL, DEFAULT_DATA_URL) else data)
+        self._data_client: AsyncApiClient | None = None
         self._client: AsyncApiClient | None = None
         self._messaging: AsyncMessagingApi | None = None
 
@@ -56,6 +63,9 @@ class LineApi:
         return self._messaging
 
     async def close(self) -> None:
+        if self._data_client is not None:
+            data_client, self._data_client = self._data_client, None
+            await data_client.close()
         if self._client is not None:
             client, self._client, self._messaging = self._client, None, None
             await client.close()
@@ -143,8 +153,10 @@ class LineApi:
         return str(profile.display_name) if profile.display_name else None
 
     async def content(self, message_id: str) -> bytes:
-        blob = AsyncMessagingApiBlob(self._api_client())
-        return bytes(await blob.get_message_content(message_id, _request_timeout=SEND_TIMEOUT))
+        if self._data_client is None:
+            self._data_client = AsyncApiClient(self._data_configuration)
+        blob = AsyncMessagingApiBlob(self._data_client)
+        return bytes(await blob.get_message_content(message_id, _request_timeout=CONTENT_TIMEOUT))
 
 
 def failure(exc: ApiException) -> Exception:

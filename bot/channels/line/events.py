@@ -8,6 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from bot.channels.line import texts
 from bot.channels.line.client import LineApi
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 JSON = dict[str, Any]
 REPLY_WINDOW = timedelta(seconds=50)  # LINE's reply tokens last about a minute; keep a margin
 MAX_FILE = 20 * 1024 * 1024  # minutes are a few hundred KB; the app accepts 20 MB bodies too
+EVIDENCE = ("image", "video", "audio", "file")  # in an agency's chat: 佐證 (videos and audio refused)
 
 
 def chat_of(event: JSON) -> ChatRef | None:
@@ -90,9 +92,32 @@ class EventHandler:
                                        message_id=_str(message.get("id")),
                                        reply_to=_str(message.get("quotedMessageId")))
             await self._receive(key, event, msg)
+        elif message.get("type") in EVIDENCE and await self._evidence(event, chat, message):
+            return
         elif message.get("type") == "file":
             await self._file(key, event, chat, message)
-        # stickers, images, audio, locations: talk among people, not for the bot
+        # stickers, locations, photos outside agencies' chats: talk among people, not for the bot
+
+    async def _evidence(self, event: JSON, chat: ChatRef, message: JSON) -> bool:
+        """A photo, video or file in an agency's chat is 佐證: a recorded job fetches it (promptly,
+        since LINE keeps content only for a while); False when the chat is no agency's."""
+        fetcher, message_id = self.runtime.fetcher, _str(message.get("id"))
+        probe = await self._incoming(event, chat, text="", named=False)
+        actor = self.runtime.bot.actor_for(probe)
+        if fetcher is None or message_id is None or actor.agency is None or actor.is_secretariat:
+            return False
+        msg = await self._incoming(event, chat, text="", message_id=message_id,
+                                   reply_to=_str(message.get("quotedMessageId")))
+        provider = message.get("contentProvider")
+        url = provider.get("originalContentUrl") if isinstance(provider, dict) and \
+            provider.get("type") == "external" else None
+        size = message.get("fileSize")
+        local = msg.at.astimezone(ZoneInfo(self.runtime.bot.settings.timezone))
+        name = str(message.get("fileName") or f"照片_{local:%Y%m%d_%H%M%S}")
+        fetcher.record(msg, name=name, size=size if isinstance(size, int) else None,
+                       source={"kind": message.get("type"), "message_id": message_id, "url": url},
+                       reply_token=msg.reply_token, reply_token_expires=self._expiry(event))
+        return True
 
     async def _edited(self, key: str, event: JSON, chat: ChatRef) -> None:
         message = event.get("message")
@@ -163,6 +188,7 @@ class EventHandler:
         probe = await self._incoming(event, chat, text="", named=False)
         bot = self.runtime.bot
         await withdrawn(chat.key, message_id, probe.user_key, bot.context(actor=bot.actor_for(probe)))
+        bot.store.withdraw_evidence_message(chat=chat.key, message_id=message_id, author=probe.user_key)
 
     # ---- the way in and out ---------------------------------------------------------------------
     async def _incoming(self, event: JSON, chat: ChatRef, *, text: str, named: bool = True,

@@ -1,0 +1,187 @@
+"""佐證: the photos and files agencies send with their replies.
+
+A file lands on the reply it follows (same person, same chat, within 10 minutes), on the item its
+caption names (`#6 說明`, a new reply with that text) or on the item of the bot's message it quotes (a
+reminder, an acknowledgement). When none of these says which item, the bot asks with the agency's
+open items as buttons; it never guesses. Types are judged by content (bot/evidence/sniff.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.context import Context
+from bot.dates import roc_short
+from bot.evidence.sniff import MAX_BYTES, safe_name, sniff
+from bot.messages import Button, Incoming, Outgoing
+from bot.router import MEMBERS, Router, UserError
+from bot.scope import answering_as
+from handlers.common import find_item, visible_items
+from handlers.replies import COMMAND_REPLY, HASH_ONLY, HASH_REPLY, _agency_for, check_length, is_late
+from storage.views import ItemView
+
+router = Router()
+FOLLOWS = timedelta(minutes=10)  # a file this soon after a reply, by the same person, goes with it
+NOT_EVIDENCE = "這種檔案無法作為佐證，請改傳 PDF 或圖片（JPEG、PNG、HEIC），或 Word、Excel、ODF 文件。"
+MAX_BUTTONS = 13  # LINE's quick replies
+
+
+@dataclass(frozen=True)
+class Target:
+    item: ItemView
+    reply_id: int | None  # an existing reply it goes with; None: a new reply carries it
+    text: str  # the new reply's text (a caption), "" when the file comes alone
+
+
+def too_big(name: str, size: int) -> str:
+    return (f"「{name}」有 {size / 1024 / 1024:.1f} MB，超過佐證檔案 20 MB 的上限，沒有保存。"
+            "請壓縮或分成幾個檔案再傳（照片可用一般畫質傳送）。")
+
+
+def refusal(*, name: str, size: int | None, kind: str) -> str | None:
+    """What is refused before fetching anything: a video or a voice message, a file over 20 MB."""
+    if kind in ("video", "audio"):
+        return NOT_EVIDENCE
+    if size is not None and size > MAX_BYTES:
+        return too_big(name, size)
+    return None
+
+
+def unavailable(name: str, *, gone: bool = False, big: bool = False) -> list[Outgoing]:
+    if big:
+        return [Outgoing(f"「{name}」超過 20 MB，機器人無法下載，沒有保存。請壓縮或分成幾個檔案再傳。")]
+    if gone:
+        return [Outgoing(f"「{name}」在平台上已經過期或無法取得，沒有保存。請再傳一次。")]
+    return [Outgoing(f"暫時無法取得「{name}」（平台沒有回應），沒有保存。請稍後再傳一次。")]
+
+
+def _caption(msg: Incoming) -> tuple[str | None, str]:
+    """(the case a caption names, the caption's text after it); (None, caption) without a case."""
+    text = msg.text.strip()
+    m = HASH_REPLY.match(text) or COMMAND_REPLY.match(text)
+    if m:
+        return m.group("case"), m.group("text").strip()
+    only = HASH_ONLY.match(text)
+    return (only.group("case"), "") if only else (None, text)
+
+
+def _mine(ctx: Context, items: list[ItemView]) -> list[ItemView]:
+    agency = ctx.actor.agency or ""
+    return [i for i in items if answering_as(ctx.directory, i, agency)]
+
+
+def _with_recent(msg: Incoming, ctx: Context, item: ItemView, text: str) -> Target:
+    """On `item`: with the person's reply of the last minutes there, unless the caption says more."""
+    recent = ctx.store.recent_reply(chat=msg.chat.key, author=msg.user_key, since=msg.at - FOLLOWS)
+    if not text and recent is not None and recent[1] == item.id:
+        return Target(item, recent[0], "")
+    return Target(item, None, text)
+
+
+def choose(msg: Incoming, ctx: Context) -> Target | list[ItemView]:
+    """The item (and reply) a file belongs to, or the items to ask about."""
+    case, text = _caption(msg)
+    if case is not None:
+        item = find_item(ctx, case, for_reply=True)  # another agency's item is refused here
+        _agency_for(ctx, item)
+        return _with_recent(msg, ctx, item, text)
+    if msg.reply_to is not None:
+        quoted = ctx.store.items_of_message(chat=msg.chat.key, message_id=msg.reply_to) or []
+        mine = _mine(ctx, ctx.store.items(ids=quoted)) if quoted else []
+        if len(mine) == 1:
+            return _with_recent(msg, ctx, mine[0], text)
+        if mine:
+            return mine
+    recent = ctx.store.recent_reply(chat=msg.chat.key, author=msg.user_key, since=msg.at - FOLLOWS)
+    if recent is not None and not text:
+        [item] = ctx.store.items(ids=[recent[1]], status="all")
+        return Target(item, recent[0], "")
+    return visible_items(ctx)
+
+
+def _check_quota(ctx: Context, body_id: int, size: int) -> None:
+    limit = ctx.settings.evidence_quota_mb * 1024 * 1024
+    used = ctx.store.evidence_usage(body_id=body_id)
+    if used + size > limit:
+        raise UserError(f"本會議的佐證空間已用 {used / 1024 / 1024:,.0f} MB（上限 {ctx.settings.evidence_quota_mb:,} MB），"
+                        "這個檔案沒有保存。請通知會議秘書處。")
+
+
+async def received(msg: Incoming, name: str, content: bytes, ctx: Context) -> list[Outgoing]:
+    """A fetched file: checked, kept, and said where it went (or asked where it goes)."""
+    if len(content) > MAX_BYTES:
+        return [Outgoing(too_big(name, len(content)))]
+    kind = sniff(content)
+    if kind is None:
+        return [Outgoing(NOT_EVIDENCE)]
+    if ctx.actor.agency is None or ctx.actor.is_secretariat or msg.message_id is None:
+        return []  # the chat was unbound meanwhile: nobody's evidence
+    name = safe_name(name, kind)
+    try:
+        target = choose(msg, ctx)
+    except UserError as refused:
+        return [Outgoing(f"「{name}」沒有保存：{refused}")]
+    import hashlib
+
+    digest = hashlib.sha256(content).hexdigest()
+    if isinstance(target, list):
+        if not target:
+            return [Outgoing(f"「{name}」沒有保存：貴機關目前沒有列管中的案件。")]
+        _check_quota(ctx, target[0].body_id, len(content))
+        file_id, _ = ctx.store.store_evidence(content=content, sha256=digest, name=name, mime=kind.mime,
+                                              agency=ctx.actor.agency, author=msg.user_key, chat=msg.chat.key,
+                                              message_id=msg.message_id, at=msg.at, author_name=msg.user_name,
+                                              body_id=target[0].body_id)
+        buttons = [Button(f"#{i.label}", f"佐證 {file_id} #{i.label}") for i in target[:MAX_BUTTONS]]
+        return [Outgoing(f"收到「{name}」。這是哪一案的佐證？請點選案號。", quick_replies=buttons)]
+    item = target.item
+    _check_quota(ctx, item.body_id, len(content))
+    agency = _agency_for(ctx, item)
+    reply_id = target.reply_id
+    if reply_id is None:
+        check_length(target.text)
+        reply_id = ctx.store.add_reply(item_id=item.id, agency=agency, text=target.text, author=msg.user_key,
+                                       chat=msg.chat.key, author_name=msg.user_name, message_id=msg.message_id,
+                                       late=is_late(ctx, item), at=msg.at)
+    ctx.store.store_evidence(content=content, sha256=digest, name=name, mime=kind.mime, agency=agency,
+                             author=msg.user_key, chat=msg.chat.key, message_id=msg.message_id, at=msg.at,
+                             author_name=msg.user_name, body_id=item.body_id, item_id=item.id, reply_id=reply_id)
+    return [acknowledgement(ctx, item, name, agency, msg.user_name, with_text=bool(target.text))]
+
+
+def acknowledgement(ctx: Context, item: ItemView, name: str, agency: str, person: str | None, *,
+                    with_text: bool = False) -> Outgoing:
+    who = f"，{agency} {person}" if person else f"，{agency}"
+    what = "辦理情形與佐證" if with_text else "佐證"
+    return Outgoing(f"已記錄 #{item.label} {what}「{name}」（{roc_short(ctx.today())}{who}）。", item_ids=[item.id])
+
+
+@router.command("佐證", "evidence", roles=MEMBERS, summary="把剛傳的檔案附到某一案（點選機器人問的案號按鈕）")
+async def attach(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
+    number, _, ref = args.strip().partition(" ")
+    file = ctx.store.evidence(file_id=int(number)) if number.isdigit() else None
+    if file is None or file.chat != msg.chat.key or file.withdrawn:
+        raise UserError("找不到這個檔案，請再傳一次。")
+    if file.item_id is not None:
+        [item] = ctx.store.items(ids=[file.item_id], status="all")
+        return [Outgoing(f"「{file.name}」已經附在 #{item.label}。")]
+    item = find_item(ctx, ref.strip(), for_reply=True)
+    agency = _agency_for(ctx, item)
+    reply_id = ctx.store.add_reply(item_id=item.id, agency=agency, text="", author=msg.user_key,
+                                   chat=msg.chat.key, author_name=msg.user_name,
+                                   message_id=f"evidence:{file.id}", late=is_late(ctx, item), at=file.at)
+    ctx.store.attach_evidence(file_id=file.id, item_id=item.id, reply_id=reply_id, author=msg.user_key,
+                              chat=msg.chat.key)
+    return [acknowledgement(ctx, item, file.name, agency, msg.user_name)]
+
+
+def withdraw_file(msg: Incoming, ref: str, ctx: Context) -> list[Outgoing]:
+    """撤回 #6 附件: this agency's latest file on the item no longer counts (kept, marked)."""
+    item = find_item(ctx, ref)
+    files = [f for f in ctx.store.evidence_of(item_ids=[item.id])
+             if ctx.actor.is_secretariat or f.agency == _agency_for(ctx, item)]
+    if not files:
+        raise UserError(f"#{item.label} 沒有可以撤回的佐證檔案。")
+    file = ctx.store.withdraw_evidence(file_id=files[-1].id, author=msg.user_key, chat=msg.chat.key)
+    return [Outgoing(f"已撤回 #{item.label} 的佐證「{file.name}」，不再列入報告；紀錄仍保留。")]

@@ -10,21 +10,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from bot.context import Context
 from bot.dates import roc_short
 from bot.evidence.sniff import MAX_BYTES, safe_name, sniff
+from bot.files import FileLinks
 from bot.messages import Button, Incoming, Outgoing
 from bot.router import MEMBERS, Router, UserError
 from bot.scope import answering_as
 from handlers.common import find_item, visible_items
 from handlers.replies import COMMAND_REPLY, HASH_ONLY, HASH_REPLY, _agency_for, check_length, is_late
+from storage.evidence import EvidenceView
 from storage.views import ItemView
 
 router = Router()
 FOLLOWS = timedelta(minutes=10)  # a file this soon after a reply, by the same person, goes with it
 NOT_EVIDENCE = "這種檔案無法作為佐證，請改傳 PDF 或圖片（JPEG、PNG、HEIC），或 Word、Excel、ODF 文件。"
 MAX_BUTTONS = 13  # LINE's quick replies
+LISTED = 20  # files listed with links in 案 N (a LINE text holds 5,000 characters)
 
 
 @dataclass(frozen=True)
@@ -185,3 +189,36 @@ def withdraw_file(msg: Incoming, ref: str, ctx: Context) -> list[Outgoing]:
         raise UserError(f"#{item.label} 沒有可以撤回的佐證檔案。")
     file = ctx.store.withdraw_evidence(file_id=files[-1].id, author=msg.user_key, chat=msg.chat.key)
     return [Outgoing(f"已撤回 #{item.label} 的佐證「{file.name}」，不再列入報告；紀錄仍保留。")]
+
+
+def links(ctx: Context) -> FileLinks:
+    """Signed links to files kept in the database, with the same secret the /files route checks."""
+    secret = ctx.settings.secret_key or ctx.store.secret(key="secret_key")
+    return FileLinks(secret=secret, folder=Path("data/files"), public_url=ctx.settings.public_url, clock=ctx.clock)
+
+
+def visible_files(ctx: Context, item: ItemView) -> list[EvidenceView]:
+    files = ctx.store.evidence_of(item_ids=[item.id])
+    if ctx.actor.is_secretariat:
+        return files
+    agency = answering_as(ctx.directory, item, ctx.actor.agency or "")
+    return [f for f in files if f.agency == agency]
+
+
+def evidence_lines(ctx: Context, item: ItemView) -> list[str]:
+    """案 N: each file with a signed download link (7 days), newest last."""
+    files = visible_files(ctx, item)
+    if not files:
+        return []
+    signer = links(ctx)
+    lines = [f"佐證：{len(files)} 個檔案（下載連結 7 日內有效）"]
+    for f in files[-LISTED:]:
+        when = roc_short(f.at.astimezone(ctx.tz).date())
+        lines.append(f"・{f.agency} {when}「{f.name}」（{size_text(f.size)}）{signer.evidence_link(f.id)}")
+    if len(files) > LISTED:
+        lines.append(f"（另有較早的 {len(files) - LISTED} 個檔案，請用「報告 附件」下載全部）")
+    return lines
+
+
+def size_text(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"

@@ -88,6 +88,9 @@ def item_card(ctx: Context, item: ItemView) -> str:
     coming = upcoming(ctx.store.body(body_id=item.body_id))
     for (_, agency), text in ctx.store.progress_texts(item_ids=[item.id], meeting=coming).items():
         lines.append(f"・{agency}（秘書處修改，列入下次會議報告）：{text}")
+    from handlers.evidence import evidence_lines
+
+    lines += evidence_lines(ctx, item)
     return "\n".join(lines)
 
 

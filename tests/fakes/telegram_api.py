@@ -118,6 +118,8 @@ class FakeTelegramApi(LocalServer):
         self._faults: deque[_Fault] = deque()
         self._closing = False
         self._kicked: set[int] = set()
+        self.download_delay = 0.0  # seconds before a file download is answered (a slow download)
+        self.download_failures: deque[int] = deque()  # statuses the next downloads answer with (5xx)
 
     @property
     def base_url(self) -> str:
@@ -153,6 +155,20 @@ class FakeTelegramApi(LocalServer):
         )
         self.files[file_id] = stored
         return stored.document()
+
+    def add_photo(self, file_id: str, data: bytes) -> list[JSON]:
+        """A photo a user sent: its PhotoSize list as Telegram gives it, a thumbnail first."""
+        thumb = TelegramFile(f"{file_id}-s", secrets.token_hex(8), None, data[:2000], "image/jpeg",
+                             f"photos/{secrets.token_hex(6)}.jpg")
+        full = TelegramFile(file_id, secrets.token_hex(8), None, data, "image/jpeg",
+                            f"photos/{secrets.token_hex(6)}.jpg")
+        self.files[thumb.file_id], self.files[full.file_id] = thumb, full
+        return [{"file_id": f.file_id, "file_unique_id": f.file_unique_id, "file_size": len(f.data),
+                 "width": w, "height": w * 3 // 4} for f, w in ((thumb, 90), (full, 1280))]
+
+    def forget_file(self, file_id: str) -> None:
+        """Telegram no longer has this file: getFile answers 400 invalid file_id."""
+        self.files.pop(file_id, None)
 
     def push_update(self, update: JSON) -> JSON:
         """Queue an update for getUpdates (an update_id is given when missing)."""
@@ -288,6 +304,11 @@ class FakeTelegramApi(LocalServer):
         return {"description": texts[method.lower()]} if method.lower() in texts else {}
 
     async def _download(self, request: web.Request) -> web.Response:
+        if self.download_delay:
+            await asyncio.sleep(self.download_delay)
+        if self.download_failures:
+            status = self.download_failures.popleft()
+            return web.json_response(TelegramError(status, "Internal Server Error").body(), status=status)
         path = request.match_info["path"]
         found = next((f for f in self.files.values() if f.path == path), None)
         if request.match_info["token"] != self.token or found is None:

@@ -30,6 +30,7 @@ from telegram.error import InvalidToken, TelegramError
 
 from bot.channels.jsonbody import UnreadableBody, load_json
 from bot.channels.telegram import menu
+from bot.channels.telegram.content import TelegramContent
 from bot.channels.telegram.handling import Handling
 from bot.channels.telegram.lanes import Lanes
 from bot.channels.telegram.ledger import Ledger
@@ -92,6 +93,8 @@ class TelegramChannel:
         self.me = Me()
         self.services = TelegramServices(self.api)
         self.handling = Handling(self)
+        if runtime.fetcher is not None:
+            runtime.fetcher.fetchers[self.platform] = TelegramContent(self.api)
         self.ledger = Ledger(self.store, on_finished=self._finished)
         self.lanes = Lanes(workers=4)
         self.poller = Poller(self.api, self.accept, timeout=poll_timeout)

@@ -16,6 +16,7 @@ from telegram import CallbackQuery, Chat, Message
 from telegram.error import TelegramError
 
 from bot.channels.telegram import menu
+from bot.channels.telegram.content import record_evidence
 from bot.channels.telegram.layout import TOKEN_MARK
 from bot.channels.telegram.translate import (
     addressed,
@@ -61,6 +62,8 @@ class Handling:
             elif message.migrate_from_chat_id is not None:
                 self._migrated(message.migrate_from_chat_id, message.chat.id)
             return
+        if not edited and record_evidence(self.runtime, message, me=self.channel.me, now=self.runtime.bot.clock()):
+            return  # 佐證 from an agency's chat: fetched as a recorded job
         attachment = None
         if message.document is not None and addressed(message, self.channel.me) and not edited:
             attachment = await self._download(key, message)

@@ -43,6 +43,7 @@ from bot.reports.cells import (
     subtitle,
 )
 from bot.reports.model import ReportData
+from bot.reports.zipped import steady
 
 FONT = "標楷體"
 RED = RGBColor(0xFF, 0x00, 0x00)
@@ -214,4 +215,4 @@ def render(data: ReportData) -> bytes:
         doc.add_paragraph(NOTHING)
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    return steady(buffer.getvalue(), data.cutoff)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, time
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+from zipfile import ZIP_DEFLATED, ZipFile
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -37,6 +37,7 @@ from bot.reports.cells import (
     subtitle,
 )
 from bot.reports.model import HistoryEntry, ReportData
+from bot.reports.zipped import steady
 
 FONT = "標楷體"
 REPORT_SHEET = "辦理情形"
@@ -159,22 +160,6 @@ def _history_sheet(sheet: Worksheet, history: tuple[HistoryEntry, ...]) -> None:
     _page(sheet, 1)
 
 
-class _SteadyZip(ZipFile):
-    """Every entry dated at the report's data date: the same report gives the same bytes."""
-
-    stamp: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)
-
-    def writestr(self, name: str | ZipInfo, data: str | bytes, *args: object, **kwargs: object) -> None:  # type: ignore[override]
-        if isinstance(name, str):
-            name = ZipInfo(name, date_time=self.stamp)
-            name.compress_type = ZIP_DEFLATED
-        super().writestr(name, data)
-
-    def write(self, filename: object, arcname: str | None = None, *args: object, **kwargs: object) -> None:  # type: ignore[override]
-        with open(str(filename), "rb") as part:
-            self.writestr(arcname or str(filename), part.read())
-
-
 def render(data: ReportData) -> bytes:
     book = Workbook()
     book.add_named_style(NamedStyle(BODY_STYLE, font=Font(name=FONT, size=12), border=_BORDER, alignment=_WRAP))
@@ -187,7 +172,6 @@ def render(data: ReportData) -> bytes:
     book.properties.language = "zh-TW"
     book.properties.created = book.properties.modified = moment
     buffer = io.BytesIO()
-    archive = _SteadyZip(buffer, "w", ZIP_DEFLATED)
-    archive.stamp = (moment.year, moment.month, moment.day, 0, 0, 0)
-    ExcelWriter(book, archive).save()
-    return buffer.getvalue()
+    # ExcelWriter, not Workbook.save: save() stamps the file with the moment it was written
+    ExcelWriter(book, ZipFile(buffer, "w", ZIP_DEFLATED)).save()
+    return steady(buffer.getvalue(), data.cutoff)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,13 @@ def test_write_report_writes_exactly_what_render_returns(
     assert write_report(report, fmt, target) == target
     assert target.read_bytes() == render(report, fmt)
     assert os.listdir(tmp_path) == [target.name], "no temporary file is left behind"
+
+
+def test_office_files_are_the_same_bytes_a_second_later(report: ReportData) -> None:
+    """Zip entries carry a date: it is the report's data date, not the moment of writing."""
+    first = {fmt: render(report, fmt) for fmt in ("docx", "odt", "xlsx")}
+    time.sleep(2.1)  # zip dates count in two-second steps
+    assert {fmt: render(report, fmt) for fmt in first} == first
 
 
 def test_write_report_writes_a_whole_pdf(report: ReportData, tmp_path: Path) -> None:

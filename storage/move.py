@@ -2,7 +2,7 @@
 
 - The target is migrated to the newest schema first (so is the source), and must hold no rows.
 - Tables go in foreign-key order (SQLModel.metadata.sorted_tables), APScheduler's job table too,
-  rows as they are: the outbox keeps its status and idempotency keys, so nothing is sent twice.
+  佐證 files with their bytes, rows as they are: the outbox keeps its status and idempotency keys, so nothing is sent twice.
 - The copy reads the source in one read transaction (a consistent snapshot) and writes the target in
   one transaction: a failure leaves the target empty. Memory is one batch, whatever the size.
 - Each sequence is set past the highest id; then rows are counted and checksummed on both sides.
@@ -42,6 +42,7 @@ from storage.pgtools import BackupError
 from storage.restore import describe_loss
 
 BATCH = 2000
+FILE_BATCH = 8
 JOBS = "apscheduler_jobs"
 Progress = Callable[[str, int, int], None]  # table, rows copied, rows in it
 
@@ -125,8 +126,14 @@ def _ordered(table: Table, columns: list[Column[Any]]) -> Any:
     return select(*columns).order_by(*table.primary_key.columns)
 
 
+def batch_of(table: Table, batch: int) -> int:
+    """Rows holding file contents (佐證, up to megabytes each) go a few at a time, so memory stays small."""
+    return FILE_BATCH if any(isinstance(c.type, LargeBinary) for c in table.columns) else batch
+
+
 def _copy(src: Connection, dst: Connection, table: Table, batch: int, progress: Progress | None) -> None:
     """Rows through PostgreSQL's COPY, each value bound as SQLAlchemy would bind it (UTC, JSON text)."""
+    batch = batch_of(table, batch)
     total = int(src.execute(select(func.count()).select_from(table)).scalar() or 0)
     copied = columns_of(src, table)
     binders = [c.type.dialect_impl(dst.dialect).bind_processor(dst.dialect) for c in copied]
@@ -171,9 +178,10 @@ def _canonical(value: Any) -> Any:
 def checksum(conn: Connection, table: Table, columns: list[Column[Any]]) -> tuple[int, str]:
     """Rows and an order-independent checksum of a table's values as the application reads them."""
     total, rows = 0, 0
-    result = conn.execution_options(yield_per=BATCH).execute(select(*columns))
+    batch = batch_of(table, BATCH)
+    result = conn.execution_options(yield_per=batch).execute(select(*columns))
     encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_canonical).encode
-    for part in result.partitions(BATCH):
+    for part in result.partitions(batch):
         for row in part:
             digest = hashlib.sha256(encode(tuple(row)).encode("utf-8")).digest()
             total += int.from_bytes(digest, "big")

@@ -8,6 +8,7 @@ the report read the same, and a `serve` on PostgreSQL sends nothing again (the o
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from tests.scheduler.processes import Serve, bind, due_body, reminders_on_line, 
 
 MINUTES = Path(__file__).parents[1] / "data" / "minutes" / "000_663eb93f7475aed5.txt"
 SECOND = "社會福利政策推動委員會"
+EVIDENCE = b"%PDF-1.4\n" + bytes(range(256)) * 400  # every byte value, 100 KiB
 
 
 def outbox(url: str) -> list[tuple[str, str, str]]:
@@ -63,6 +65,11 @@ async def test_a_whole_cycle_moves_to_postgresql_and_serve_carries_on_without_re
         bind(bot, f"line:{moe}")
         code = bot.store.create_bind_code(agency="衛生福利部", actor="test", chat=None)
         bot.store.redeem_code(code=code, chat=f"line:{mohw}", actor="test")
+        moe_item = next(i for i in bot.store.items(status="all") if i.label == moe_case)
+        file_id, _ = bot.store.store_evidence(  # a 佐證 file sent in the group, bytes and all
+            content=EVIDENCE, sha256=hashlib.sha256(EVIDENCE).hexdigest(), name="研商會議紀錄（第１次）.pdf",
+            mime="application/pdf", agency="教育部", author="line:Umoe", chat=f"line:{moe}", message_id="m1",
+            at=bot.clock(), body_id=moe_item.body_id, item_id=moe_item.id)
         bot.store.engine.dispose()
         for agency, case in (("教育部", moe_case), ("衛生福利部", mohw_case)):
             said = lieguan("chat", "--as", agency, url=sqlite, cwd=tmp_path,
@@ -89,6 +96,10 @@ async def test_a_whole_cycle_moves_to_postgresql_and_serve_carries_on_without_re
         assert rows(target, "reply") == rows(sqlite, "reply") >= 2
         assert outbox(target) == sent_before
         assert readings(target, tmp_path, body) == before
+        moved_bot = open_bot(Settings(database_url=target))
+        kept = moved_bot.store.evidence_content(file_id=file_id)
+        moved_bot.store.engine.dispose()
+        assert kept is not None and kept[1] == EVIDENCE and kept[0].name == "研商會議紀錄（第１次）.pdf"
 
         second = Serve(target, line, telegram, tmp_path, "second")
         try:

@@ -149,7 +149,8 @@ class ImportReview:
         chosen = dict(self.extraction)
         chosen["items"] = self.ticked_items()
         chosen["candidates"] = []
-        subjects = {str(i["case"]): i.get("subject") for i in self.entries if i.get("case") and i.get("subject")}
+        subjects = {str(i["case"]): i["subject"] for i in self.ticked_items()
+                    if i.get("case") and i.get("subject") and not _not_a_title(i["subject"])}
         reviews = []
         for review in self.extraction["reviews"]:
             case = str(review["case"])
@@ -201,6 +202,8 @@ def parse_numbers(text: str) -> list[int]:
 # what follows a case number but is its decision or the next case, not its title
 _DECISION_WORDS = re.compile(r"列管|解列|結案|另案|併案|備查|洽悉|同意|照案|^本案|^第\s*\S{1,6}\s*案")
 _CUT = re.compile(r"[:。；;]")
+# a field label after a case number (第4案：辦理情形：…) is not its title
+_LABEL = re.compile(r"^(?:辦理情形|執行情形|辦理進度|說明|決定|決議|結論|案由|主辦|協辦|提案單位|報告單位|列管建議|建議|備註)")
 
 
 def subject_in(text: str, case: str) -> str | None:
@@ -213,15 +216,19 @@ def subject_in(text: str, case: str) -> str | None:
     if quoted:
         return _joined(text[quoted.start(1):quoted.end(1)])
     headed = re.search(ref + r"\s+([^:\n「」、，,。]{2,80}?)\s*:", folded)  # 案由 1 重大兒虐案件…：請衛福部…
-    if headed and not _DECISION_WORDS.search(headed.group(1)):
+    if headed and not _not_a_title(headed.group(1)):
         return _joined(text[headed.start(1):headed.end(1)])
     for m in re.finditer(ref + r"\s*[:、.]\s*([^\n]{2,200})", folded):
         cut = _CUT.search(m.group(1))
         end = m.start(1) + (cut.start() if cut else len(m.group(1)))
         title = text[m.start(1):end].strip()
-        if len(title) >= 2 and not _DECISION_WORDS.search(title):
+        if len(title) >= 2 and not _not_a_title(title):
             return _joined(title)
     return None
+
+
+def _not_a_title(text: str) -> bool:
+    return bool(_DECISION_WORDS.search(text) or _LABEL.match(text.strip()))
 
 
 def _joined(text: str) -> str:

@@ -308,3 +308,24 @@ def test_a_candidate_ticked_in_the_terminal_is_what_is_saved() -> None:
     assert run(review, "臺北市政府社會福利委員會", console, ask=lambda _: next(answers)) is True
     chosen, _ = review.chosen(bad_files.MINUTES)
     assert [i["text"] for i in chosen["items"]] == [e["text"] for e in review.entries]
+
+
+def test_a_docx_whose_review_names_unseen_cases_records_them_as_the_minutes_say(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    for line in ["新北市政府社會福利推動委員會114年第3次會議紀錄", "時間：114年5月6日（星期二）下午2時",
+                 "主席：陳副市長　　紀錄：林小姐", "壹、上次會議決議事項辦理情形",
+                 "一、第3案：推動社區關懷據點擴點計畫。辦理情形：已完成擴點。", "二、第4案：辦理情形：已函復。",
+                 "決定：第3案、第4案解除列管。",
+                 "貳、討論事項", "案由一：兒少保護通報研習案。（提案單位：社會局）",
+                 "決議：請社會局於會後1週內函送研習計畫。"]:
+        document.add_paragraph(line)
+    path = tmp_path / "第3次會議紀錄.docx"
+    document.save(str(path))
+    result = lieguan("import", str(path), "--yes", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    cases = saved(tmp_path)
+    assert cases["3"]["text"] == "推動社區關懷據點擴點計畫" and cases["3"]["status"] == "released"
+    assert cases["4"]["text"] == "（第3次會議紀錄未載明內容，待補）" and cases["4"]["status"] == "released"
+    assert any(c["text"] == "請社會局於會後1週內函送研習計畫。" for c in cases.values())

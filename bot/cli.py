@@ -112,7 +112,10 @@ def item_json(item: ItemView, settings: Settings) -> dict[str, Any]:
         "proposal": None if item.proposal is None else {"kind": item.proposal, "reason": item.proposal_reason},
         # every reply as stored, oldest first; `superseded` and `corrects` tell which a correction replaced
         "replies": [{"agency": r.agency, "text": r.text, "at": r.at.astimezone(tz).isoformat(timespec="seconds"),
-                     "kind": r.contract_kind, "withdrawn": r.withdrawn, "files": [], "id": r.id,
+                     "kind": r.contract_kind, "withdrawn": r.withdrawn,
+                     "files": [{"name": f.name, "type": f.mime, "size": f.size, "sha256": f.sha256,
+                                "at": f.at.astimezone(tz).isoformat(timespec="seconds")} for f in r.files],
+                     "id": r.id,
                      "corrects": r.corrects, "superseded": r.superseded, "late": r.late}
                     for r in item.replies],
     }

@@ -53,6 +53,13 @@ class FileLinks:
         path.write_bytes(content)
         return self._link({"f": stored}, ttl)
 
+    def reserve(self, filename: str, *, ttl: timedelta = timedelta(days=7)) -> tuple[Path, str]:
+        """A place to write a large file to (a zip built streaming) and its link."""
+        stored = f"{secrets.token_hex(8)}/{SAFE_NAME.sub('_', filename)}"
+        path = self.folder / stored
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path, self._link({"f": stored}, ttl)
+
     def evidence_link(self, file_id: int, *, ttl: timedelta = timedelta(days=7)) -> str:
         """A link to a 佐證 file kept in the database."""
         return self._link({"b": file_id}, ttl)

@@ -8,18 +8,19 @@ open items as buttons; it never guesses. Types are judged by content (bot/eviden
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
-from pathlib import Path
 
 from bot.context import Context
 from bot.dates import roc_short
 from bot.evidence.sniff import MAX_BYTES, safe_name, sniff
 from bot.files import FileLinks
 from bot.messages import Button, Incoming, Outgoing
+from bot.reports.model import AgencyStatus
 from bot.router import MEMBERS, Router, UserError
 from bot.scope import answering_as
 from handlers.common import find_item, visible_items
+from handlers.progress import Round, standing
 from handlers.replies import COMMAND_REPLY, HASH_ONLY, HASH_REPLY, _agency_for, check_length, is_late
 from storage.evidence import EvidenceView
 from storage.views import ItemView
@@ -193,8 +194,11 @@ def withdraw_file(msg: Incoming, ref: str, ctx: Context) -> list[Outgoing]:
 
 def links(ctx: Context) -> FileLinks:
     """Signed links to files kept in the database, with the same secret the /files route checks."""
+    from bot.app import files_folder
+
     secret = ctx.settings.secret_key or ctx.store.secret(key="secret_key")
-    return FileLinks(secret=secret, folder=Path("data/files"), public_url=ctx.settings.public_url, clock=ctx.clock)
+    return FileLinks(secret=secret, folder=files_folder(ctx.settings), public_url=ctx.settings.public_url,
+                     clock=ctx.clock)
 
 
 def visible_files(ctx: Context, item: ItemView) -> list[EvidenceView]:
@@ -222,3 +226,55 @@ def evidence_lines(ctx: Context, item: ItemView) -> list[str]:
 
 def size_text(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
+
+
+def file_names(files: list[EvidenceView]) -> tuple[str, ...]:
+    """What the report prints: each document by name, the photos counted (函文.pdf、照片 2 張)."""
+    photos = sum(1 for f in files if f.is_image)
+    names = [f.name for f in files if not f.is_image]
+    return (*names, *([f"照片 {photos} 張"] if photos else []))
+
+
+def with_files(item: ItemView, found: tuple[AgencyStatus, ...], window: Round) -> tuple[AgencyStatus, ...]:
+    """Each agency's 辦理情形 with the 佐證 of its standing replies in the report's round."""
+    files: dict[str, dict[int, EvidenceView]] = {}
+    for first, version in standing(item, window.until):
+        if window.holds(first.at):
+            for f in (*first.files, *version.files):
+                files.setdefault(version.agency, {})[f.id] = f
+    return tuple(replace(s, files=file_names(list(files[s.agency].values()))) if s.agency in files else s
+                 for s in found)
+
+
+def evidence_zip(msg: Incoming, rest: str, ctx: Context) -> list[Outgoing]:
+    """報告 6 附件: one meeting's 佐證 as a zip (the items its report lists), by link, valid 7 days."""
+    from bot.evidence.bundle import entries_of, write_zip
+    from handlers.common import pick_body
+    from handlers.reports import report_items
+
+    body, meeting = pick_body(ctx, rest)
+    items, window, name = report_items(ctx, body, meeting or "next")
+    found = []
+    for item in items:
+        picked: dict[int, EvidenceView] = {}
+        for first, version in standing(item, window.until):
+            if window.holds(first.at):
+                picked |= {f.id: f for f in (*first.files, *version.files)}
+        found.append((item.label, item.subject or item.text[:20], sorted(picked.values(), key=lambda f: f.at)))
+    entries = entries_of(found)
+    if not entries:
+        return [Outgoing(f"{name}的列管案目前沒有佐證檔案。")]
+    path, link = links(ctx).reserve(f"{body.name}_{name}_佐證.zip")
+    count = write_zip(path, entries, lambda ids: ctx.store.evidence_contents(file_ids=ids), ctx.tz)
+    size = size_text(path.stat().st_size)
+    return [Outgoing(f"{name}的佐證 {count} 個檔案（{size}，依案號與機關分資料夾，附索引）：\n{link}\n連結 7 日內有效。")]
+
+
+def usage_text(ctx: Context) -> str:
+    """用量: the 佐證 space each body uses of its quota (LIEGUAN_EVIDENCE_QUOTA_MB)."""
+    limit = ctx.settings.evidence_quota_mb
+    lines = [f"\n佐證檔案空間（每個會議上限 {limit:,} MB）："]
+    for body in ctx.store.bodies():
+        used = ctx.store.evidence_usage(body_id=body.id)
+        lines.append(f"・{body.name}：已用 {size_text(used) if used else '0 MB'}（{used / (limit * 1024 * 1024):.0%}）")
+    return "\n".join(lines) if len(lines) > 1 else ""

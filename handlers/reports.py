@@ -21,6 +21,7 @@ from bot.router import SECRETARIAT, Router, UserError
 from bot.scope import who_answers
 from handlers.common import pick_body
 from handlers.deadlines import since_meeting
+from handlers.evidence import with_files
 from handlers.progress import Round, history, statuses, upcoming
 from storage.models import SECRETARIAT as SECRETARIAT_AGENCY
 from storage.views import BodyView, ItemView
@@ -38,7 +39,8 @@ def report_row(ctx: Context, item: ItemView, bound: set[str], window: Round,
         case=item.label, subject=item.subject, decision=item.text,
         origin=f"第{item.meeting_number}次會議" if item.meeting_number else "",
         leads=tuple(item.leads), assists=tuple(item.assists), proposal=proposal, due=due_text(item),
-        statuses=statuses(item, who_answers(ctx.directory, item, bound), window, ctx.tz, edited),
+        statuses=with_files(item, statuses(item, who_answers(ctx.directory, item, bound), window, ctx.tz, edited),
+                            window),
         proposal_reason=(item.proposal_reason or "") if proposal else "", decided=DECIDED.get(decided, ""))
 
 
@@ -96,6 +98,19 @@ def _case_key(case: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 0 for p in case.split("-"))
 
 
+def report_items(ctx: Context, body: BodyView, meeting: str) -> tuple[list[ItemView], Round, str]:
+    """The items meeting `meeting`'s report lists, the round of replies it reads, and its name (佐證 zip)."""
+    meeting = halfwidth(meeting).strip().lstrip("第").rstrip("次")
+    numbers = [n for n, _ in ctx.store.meeting_numbers(body_id=body.id)]
+    if meeting.isdigit() and int(meeting) in numbers and int(meeting) != (body.last_meeting_number or 0) + 1:
+        items, _, window, _ = _past_report(ctx, body, int(meeting))
+        return items, window, f"第{meeting}次會議"
+    if meeting.isdigit() and int(meeting) != (body.last_meeting_number or 0) + 1:
+        raise UserError(f"「{body.name}」沒有第{meeting}次會議。")
+    items, _, window = _next_report(ctx, body)
+    return items, window, f"第{window.meeting}次會議" if window.meeting else "下次會議"
+
+
 def build_report(ctx: Context, body: BodyView, meeting: str = "next") -> ReportData:
     """`next`: everything open for the coming meeting; N: what meeting N decided on, as it stood then."""
     numbers = [n for n, _ in ctx.store.meeting_numbers(body_id=body.id)]
@@ -139,6 +154,10 @@ def summary_text(data: ReportData) -> str:
                 summary=f"產生下次會議的「前次會議決議辦理情形」：報告 [{'｜'.join(FORMATS)}]")
 async def report(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
     words = halfwidth(args).split()
+    if "附件" in words or "佐證" in words:  # 報告 6 附件: the meeting's 佐證 as a zip
+        from handlers.evidence import evidence_zip
+
+        return evidence_zip(msg, " ".join(w for w in words if w not in ("附件", "佐證")), ctx)
     fmt = next((w.lower().lstrip(".") for w in words if w.lower().lstrip(".") in FORMATS), "docx")
     rest = " ".join(w for w in words if w.lower().lstrip(".") not in FORMATS)
     unknown = [w for w in rest.split() if w.isascii() and w.isalpha() and w not in ("next",)]

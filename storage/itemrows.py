@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import Connection, Select, Table, bindparam, func
 from sqlalchemy import select as core_select
 
-from storage.models import LEAD, Body, Item, ItemAgency, Meeting, Reply
+from storage.evidence import EvidenceView
+from storage.models import LEAD, Body, EvidenceFile, Item, ItemAgency, Meeting, Reply
 from storage.views import BodyView, ItemView, ReplyView
 
 # Statements on the message path are built once (building one costs more than running it on SQLite)
@@ -53,6 +54,11 @@ ITEM_REPLIES = (core_select(REPLY_T.c.id, REPLY_T.c.item_id, REPLY_T.c.agency, R
                             REPLY_T.c.corrects, REPLY_T.c.chat)
                 .where(REPLY_T.c.item_id.in_(bindparam("ids", expanding=True)))
                 .order_by(REPLY_T.c.at, REPLY_T.c.id))
+FILE_T: Table = EvidenceFile.__table__  # type: ignore[attr-defined]
+ITEM_FILES = (core_select(*[c for c in FILE_T.c if c.name != "message_id"])
+              .where(FILE_T.c.item_id.in_(bindparam("ids", expanding=True)), FILE_T.c.withdrawn.is_(False),
+                     FILE_T.c.reply_id.is_not(None))
+              .order_by(FILE_T.c.at, FILE_T.c.id))
 
 
 def body_of(row: Any) -> BodyView:
@@ -77,12 +83,13 @@ def item_views(conn: Connection, query: Select[Any], params: dict[str, Any] | No
             links[row.id].append((row.role != LEAD, row.position, row.agency, row.role))
     said: dict[int, list[ReplyView]] = defaultdict(list)
     if replies:
+        attached = _files(conn, list(firsts))
         for r in conn.execute(ITEM_REPLIES, {"ids": list(firsts)}):
             said[r.item_id].append(ReplyView(
                 id=r.id, agency=r.agency, kind=r.kind, text=r.text, author=r.author,
                 author_name=r.author_name, at=r.at, late=r.late, withdrawn=r.withdrawn,
                 superseded=r.superseded_by is not None, on_behalf=r.on_behalf, corrects=r.corrects,
-                chat=r.chat))
+                chat=r.chat, files=tuple(attached.get(r.id, ()))))
     views = []
     for item_id, row in firsts.items():
         ordered = sorted(links[item_id], key=lambda link: (link[0], link[1]))
@@ -94,3 +101,14 @@ def item_views(conn: Connection, query: Select[Any], params: dict[str, Any] | No
             meeting_number=row.number, warning=row.warning, proposal=row.proposal,
             proposal_reason=row.proposal_reason, replies=tuple(said[item_id]), source=row.source))
     return views
+
+
+def _files(conn: Connection, item_ids: list[int]) -> dict[int, list[EvidenceView]]:
+    """The 佐證 of these items' replies, by reply id."""
+    found: dict[int, list[EvidenceView]] = defaultdict(list)
+    for f in conn.execute(ITEM_FILES, {"ids": item_ids}):
+        found[f.reply_id].append(EvidenceView(
+            id=f.id, item_id=f.item_id, reply_id=f.reply_id, body_id=f.body_id, name=f.name, mime=f.mime,
+            size=f.size, sha256=f.sha256, agency=f.agency, author=f.author, author_name=f.author_name,
+            chat=f.chat, at=f.at, withdrawn=f.withdrawn))
+    return found

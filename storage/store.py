@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from storage.base import StoreError
-from storage.evidence import EvidenceMixin
 from storage.events import EventsMixin
+from storage.evidence import EvidenceMixin
 from storage.imports import ImportsMixin
 from storage.misc import MiscMixin
 from storage.outbox import OutboxMixin

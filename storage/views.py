@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from storage.evidence import EvidenceView
 from storage.models import LEAD, RELEASED
 
 
@@ -23,6 +24,7 @@ class ReplyView:
     on_behalf: bool = False  # 代為登錄: entered by the secretariat for the agency
     corrects: int | None = None  # the reply this one replaces (更正 or an edited message)
     chat: str = ""
+    files: tuple[EvidenceView, ...] = ()  # 佐證 attached to it (withdrawn ones left out), oldest first
 
     @property
     def contract_kind(self) -> str:

@@ -133,6 +133,8 @@ def status_lines(status: AgencyStatus) -> list[Line]:
             lines += _reply_lines(reply)
     if status.release_reason is not None:
         lines += _headed(f"{agency}{ASK_RELEASE}", status.release_reason)
+    if status.files:  # 佐證 its replies carry: 附件：函文.pdf、照片 2 張
+        lines.append((Span("附件：" + "、".join(clean(name) for name in status.files)),))
     return lines or [(Span(f"{agency}："), Span(NOT_REPLIED, "missing"))]
 
 

@@ -225,3 +225,67 @@ async def test_withdrawing_a_file_keeps_it_out_of_the_listing(line: Line, secret
     [item] = line.bot.store.find_case(ref="1")
     assert line.bot.store.evidence_of(item_ids=[item.id]) == []
     assert line.bot.store.find_case(ref="1")[0].latest_reply() is not None  # the reply itself stands
+
+
+async def secretariat_download(line: Line, secretariat: Group, command: str) -> bytes:
+    answer = await line.say(secretariat, command)
+    link = next(w for w in answer.split() if "/files/" in w)
+    response = await line.client.get(link[link.index("/files/"):])
+    assert response.status == 200
+    return await response.read()
+
+
+async def moe_with_evidence(line: Line, secretariat: Group) -> Group:
+    moe = await moe_group(line, secretariat)
+    await line.say(moe, "#1 轉介流程草案已完成")
+    for event in (line.api.file_event("函文.pdf", PDF, user_id=moe.user, group_id=moe.chat_id),
+                  line.api.media_event("image", JPEG, user_id=moe.user, group_id=moe.chat_id)):
+        await post(line, line.stamp(event))
+        await fetched(line)
+    return moe
+
+
+async def test_the_report_lists_each_agencys_evidence(line: Line, secretariat: Group) -> None:
+    await moe_with_evidence(line, secretariat)
+    report = (await secretariat_download(line, secretariat, "報告 md")).decode()
+    assert "轉介流程草案已完成" in report and "附件：函文.pdf、照片 1 張" in report
+
+
+async def test_items_json_gives_each_replys_files(line: Line, secretariat: Group) -> None:
+    from bot.cli import item_json
+
+    await moe_with_evidence(line, secretariat)
+    [item] = line.bot.store.find_case(ref="1")
+    [reply] = item_json(item, line.bot.settings)["replies"]
+    assert [(f["name"], f["type"], f["size"]) for f in reply["files"]] == [
+        ("函文.pdf", "application/pdf", len(PDF)), (reply["files"][1]["name"], "image/jpeg", len(JPEG))]
+
+
+async def test_the_meetings_evidence_comes_as_a_zip_with_folders_and_an_index(
+        line: Line, secretariat: Group) -> None:
+    import io
+    import zipfile
+
+    await moe_with_evidence(line, secretariat)
+    data = await secretariat_download(line, secretariat, "報告 附件")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = z.namelist()
+        assert names[0] == "索引.csv" and "函文.pdf" in z.read("索引.csv").decode("utf-8-sig")
+        pdf = next(n for n in names if n.endswith("函文.pdf"))
+        assert pdf.startswith("#1 ") and "/教育部/" in pdf and z.read(pdf) == PDF
+        assert len(names) == 3
+
+
+async def test_usage_shows_the_evidence_space_each_body_uses(line: Line, secretariat: Group) -> None:
+    await moe_with_evidence(line, secretariat)
+    answer = await line.say(secretariat, "用量")
+    assert "佐證檔案空間（每個會議上限 2,048 MB）" in answer and "強化社會安全網中央跨部會平台：已用" in answer
+
+
+async def test_a_file_past_the_bodys_quota_is_refused(line: Line, secretariat: Group) -> None:
+    moe = await moe_group(line, secretariat)
+    line.bot.settings = line.bot.settings.model_copy(update={"evidence_quota_mb": 0})
+    await line.say(moe, "#1 轉介流程草案已完成")
+    await post(line, line.stamp(line.api.file_event("函文.pdf", PDF, user_id=moe.user, group_id=moe.chat_id)))
+    assert "佐證空間已用" in texts(await fetched(line))
+    assert line.bot.store.evidence_of(item_ids=[i.id for i in line.bot.store.items()]) == []

@@ -224,6 +224,16 @@ def subject_in(text: str, case: str) -> str | None:
         title = text[m.start(1):end].strip()
         if len(title) >= 2 and not _not_a_title(title):
             return _joined(title)
+    return _table_title(text, folded, number)
+
+
+def _table_title(text: str, folded: str, number: str) -> str | None:
+    """A review table's row (編號 | 案由 | … | 解除列管): the cell after the case number, read as text
+    with cells joined by tabs; a row without a decision is some other table's."""
+    for m in re.finditer(rf"(?m)^[ \t]*{number}[ \t]*\t[ \t]*([^\t\n]{{2,200}})\t(?P<rest>[^\n]*)$", folded):
+        title = text[m.start(1):m.end(1)].strip()
+        if re.search(r"列管|解列|結案", m.group("rest")) and not _not_a_title(title):
+            return title
     return None
 
 

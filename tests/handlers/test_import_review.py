@@ -126,6 +126,7 @@ def test_the_state_kept_between_messages_gives_the_same_review() -> None:
     ("二、第 3 案：推動長照2.0。", "3", "推動長照2.0"),
     ("案號 2「市民關懷服務計畫，請社會局邀集\n\n相關單位」：\n本案解除列管。", "2", "市民關懷服務計畫，請社會局邀集相關單位"),
     ("案號 1 重大兒虐案件網絡合作之精進作為：請衛福部於下次會議報告", "1", "重大兒虐案件網絡合作之精進作為"),
+    ("編號\t決議事項\t主辦單位\t會議決定\n2\t校園性平事件通報時效\t教育局\t繼續列管", "2", "校園性平事件通報時效"),
 ])
 def test_the_title_the_minutes_quote_for_an_earlier_case_is_found_as_written(
         minutes: str, case: str, subject: str) -> None:
@@ -139,6 +140,7 @@ def test_the_title_the_minutes_quote_for_an_earlier_case_is_found_as_written(
     ("第12案：另一案\n第1案：本案繼續列管", "1"),
     ("第 9案請衛福部與法務部另行召開專案會議討論", "9"),
     ("二、第4案：辦理情形：已函復。", "4"),
+    ("出席人員\n2\t王小明\t教育局\t科長", "2"),  # a row of another table
     ("第4案 說明：已函復。", "4"),
     ("案由二：臺南玉井縱火案檢討報告。（報告單位：衛生福利部）", "2"),  # this meeting's agenda, not case 2
     ("第二案：推動長照。", "2"),

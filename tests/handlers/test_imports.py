@@ -284,3 +284,30 @@ def test_everything_can_be_ticked_or_answered_at_once(secretariat: Chat, bot: Bo
     assert "沒有可以回答「繼續列管」的案" not in secretariat.run("匯入 繼續 全部")
     answer = secretariat.run("確認匯入")
     assert answer.startswith("已存檔") and "略過 7 案" in answer
+
+
+def test_a_docx_review_table_gives_an_unseen_case_its_title(secretariat: Chat, bot: Bot) -> None:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for line in ["臺北市政府家庭暴力及性侵害防治委員會113年第2次會議紀錄", "時間：113年6月4日（星期二）上午10時",
+                 "主席：李副市長四川        紀錄：周小芳", "壹、上次會議決議事項辦理情形"]:
+        document.add_paragraph(line)
+    rows = [["編號", "決議事項", "主辦單位", "辦理情形", "會議決定"],
+            ["1", "加害人處遇執行率檢討", "衛生局", "已完成檢討報告。", "同意解除列管"],
+            ["2", "校園性平事件通報時效", "教育局", "持續宣導中。", "繼續列管，請教育局於下次會議報告通報時效統計"]]
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    out = io.BytesIO()
+    document.save(out)
+    answer = asyncio.run(secretariat.send("", attachment=Attachment("第2次會議紀錄.docx", out.getvalue())))[0].text
+    assert "已讀取「臺北市政府家庭暴力及性侵害防治委員會113年第2次會議紀錄」" in answer
+    assert secretariat.run("確認匯入").startswith("已存檔")
+    one = bot.store.find_case(ref="1")[0]
+    assert one.text == "加害人處遇執行率檢討" and one.status == "released" and one.warning
+    two = bot.store.find_case(ref="2")[0]
+    assert two.status == "continued" and two.text.startswith("繼續列管，請教育局") and two.warning is None

@@ -6,15 +6,16 @@ import asyncio
 import json
 import logging
 import sys
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from bot.core import Bot, open_bot
-from config.settings import Settings, load_settings
-from storage.db import migrate
-from storage.models import SECRETARIAT
-from storage.views import BodyView, ItemView
+if TYPE_CHECKING:  # each command imports what it needs: `lieguan --help` loads no database, SDK or report library
+    from bot.core import Bot
+    from config.settings import Settings
+    from storage.views import BodyView, ItemView
+
+SECRETARIAT = "秘書處"  # storage.models.SECRETARIAT, spelled out so that building the help imports no SQLAlchemy
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, no_args_is_help=True,
                   help="列管：追蹤會議決議事項的聊天機器人。")
@@ -43,6 +44,10 @@ def body_named(bot: Bot, name: str | None) -> BodyView | None:
 
 
 def ready_bot() -> Bot:
+    from bot.core import open_bot
+    from config.settings import load_settings
+    from storage.db import migrate
+
     settings = load_settings()
     migrate(settings.database_url)
     return open_bot(settings)
@@ -51,6 +56,9 @@ def ready_bot() -> Bot:
 @app.command()
 def init() -> None:
     """建立或更新資料庫（migrate 到最新版）。"""
+    from config.settings import load_settings
+    from storage.db import migrate
+
     settings = load_settings()
     migrate(settings.database_url)
     typer.echo(f"資料庫已就緒：{settings.database_url}")
@@ -60,6 +68,8 @@ def init() -> None:
 def serve() -> None:
     """啟動機器人：網頁服務、已設定的 LINE／Telegram 頻道、排程。"""
     from bot.app import run
+    from config.settings import load_settings
+    from storage.db import migrate
 
     settings = load_settings()
     migrate(settings.database_url)

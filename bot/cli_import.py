@@ -8,23 +8,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from bot.cli import app, fail, ready_bot
-from bot.cli_review import Abandoned, run, show
-from bot.minutes import MinutesReadError, extract
-from bot.minutes.reader import read_document
-from config.directory import AgencyDirectory
-from handlers.import_review import ANSWER_ZH, ImportReview, ReviewError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: the help and --dry-run need no database and no rich
+    from rich.console import Console
+
     from bot.core import Bot
+    from handlers.import_review import ImportReview
 
 RESOLVE_HELP = ("衝突怎麼處理（可重複）：keep 繼續列管、release 解除列管（解除列管卻又交辦工作的案），"
                 "create 建立待補、skip 略過（本系統沒有資料的前次列管案）；也可寫 3=keep 只指第3案")
 
 
 def _read(file: Path) -> tuple[str, list[str]]:
+    from bot.minutes import MinutesReadError
+    from bot.minutes.reader import read_document
+
     if not file.is_file():
         fail(f"找不到檔案：{file}")
     try:
@@ -35,6 +35,8 @@ def _read(file: Path) -> tuple[str, list[str]]:
 
 
 def _resolve(review: ImportReview, values: list[str]) -> None:
+    from handlers.import_review import ANSWER_ZH, ReviewError
+
     for value in values:
         case, _, answer = value.rpartition("=")
         answer = answer.strip().lower()
@@ -61,11 +63,19 @@ def import_minutes(
     """匯入會議紀錄：逐項檢視擷取的列管事項、調整勾選、回答衝突，確認後存檔。"""
     text, notes = _read(file)
     if dry_run:
+        from bot.minutes import extract
+        from config.directory import AgencyDirectory
+
         extraction = extract(text, directory=AgencyDirectory.load_default(), body=body).to_json()
         extraction["warnings"] = notes + extraction["warnings"]
         if as_json:
             typer.echo(json.dumps(extraction, ensure_ascii=False, indent=1))
         else:
+            from rich.console import Console
+
+            from bot.cli_review import show
+            from handlers.import_review import ImportReview
+
             show(ImportReview.fresh(extraction), Console())
         return
     if as_json and not yes:
@@ -75,6 +85,9 @@ def import_minutes(
 
 def _save(bot: Bot, text: str, notes: list[str], body: str | None, *, yes: bool, as_json: bool,
           resolve: list[str]) -> None:
+    from rich.console import Console
+
+    from bot.cli_review import show
     from bot.router import UserError
     from handlers.imports import body_name, digest, extraction_of, review_of, save, saved_text
     from storage.base import StoreError
@@ -106,6 +119,8 @@ def _save(bot: Bot, text: str, notes: list[str], body: str | None, *, yes: bool,
 
 
 def _check_answered(review: ImportReview, as_json: bool, console: Console) -> None:
+    from bot.cli_review import show
+
     if not as_json:
         show(review, console)
     waiting = review.unanswered()
@@ -117,6 +132,8 @@ def _check_answered(review: ImportReview, as_json: bool, console: Console) -> No
 
 
 def _confirmed(review: ImportReview, name: str, console: Console) -> bool:
+    from bot.cli_review import Abandoned, run
+
     try:
         return run(review, name, console)
     except (Abandoned, EOFError, KeyboardInterrupt):

@@ -15,8 +15,6 @@ import typer
 
 from bot.cli import app, fail
 from bot.dates import roc_datetime
-from config.settings import load_settings
-from storage.pgtools import BackupError
 
 ENGINES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
@@ -48,7 +46,9 @@ def backup(
     as_json: Annotated[bool, typer.Option("--json", help="只輸出寫了什麼（JSON）")] = False,
 ) -> None:
     """備份資料庫（機器人執行中也可以）：SQLite 用線上備份，PostgreSQL 用 pg_dump。"""
+    from config.settings import load_settings
     from storage.backup import create_backup
+    from storage.pgtools import BackupError
 
     settings = load_settings()
     with _bar("備份中", sys.stdout.isatty() and not as_json) as progress:
@@ -74,6 +74,8 @@ def restore(
     force: Annotated[bool, typer.Option("--force", help="資料庫已有資料時仍然覆蓋（會失去現有資料）")] = False,
 ) -> None:
     """把備份還原到空的資料庫，並更新到目前的結構版本。請先停止 lieguan serve。"""
+    from config.settings import load_settings
+    from storage.pgtools import BackupError
     from storage.restore import restore_backup
 
     settings = load_settings()
@@ -94,7 +96,9 @@ def move_to(
     url: Annotated[str, typer.Argument(help="空的 PostgreSQL 資料庫，例如 postgresql://lieguan:密碼@localhost/lieguan")],
 ) -> None:
     """把目前的 SQLite 資料庫整個搬到空的 PostgreSQL（請先停止 lieguan serve）。"""
+    from config.settings import load_settings
     from storage.move import move_to as move
+    from storage.pgtools import BackupError
 
     settings = load_settings()
     shown = sys.stdout.isatty()

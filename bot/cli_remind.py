@@ -7,17 +7,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.calendar import CalendarFileError, parse_dgpa_csv, weekday_zh
 from bot.cli import app, body_named, fail, ready_bot
-from bot.core import Bot
 from bot.dates import DateError, parse_date, roc, roc_short
 from bot.messages import Outgoing
-from bot.rounds import plan_now, send_now
-from handlers.rounds import Round
+
+if TYPE_CHECKING:  # imported by the commands: the help loads neither the database layer nor the calendar
+    from bot.core import Bot
+    from handlers.rounds import Round
 
 calendar_app = typer.Typer(help="政府行政機關辦公日曆。", no_args_is_help=True)
 app.add_typer(calendar_app, name="calendar")
@@ -62,6 +62,8 @@ def remind(
     body: Annotated[str | None, typer.Option(help="只提醒這個會議（名稱或代號）")] = None,
 ) -> None:
     """提醒各機關：--dry-run 預覽、--now 立即送出。"""
+    from bot.rounds import plan_now, send_now
+
     if dry_run and now:
         fail("--dry-run 與 --now 請擇一。")
     bot = ready_bot()
@@ -107,6 +109,8 @@ def dayoff(
     cancel: Annotated[bool, typer.Option("--cancel", help="取消這個停班日")] = False,
 ) -> None:
     """設定停止上班日（如颱風），當天的提醒順延至下一個辦公日。"""
+    from bot.calendar import weekday_zh
+
     bot = ready_bot()
     try:
         when = parse_date(day, today=bot.context().today())
@@ -125,6 +129,8 @@ def dayoff(
 @calendar_app.command("import")
 def calendar_import(file: Annotated[Path, typer.Argument(help="人事行政總處「政府行政機關辦公日曆表」CSV")]) -> None:
     """匯入人事行政總處的辦公日曆表（data.gov.tw 資料集 14718）；手動設定的停班日保留。"""
+    from bot.calendar import CalendarFileError, parse_dgpa_csv
+
     if not file.is_file():
         fail(f"找不到檔案：{file}")
     try:

@@ -13,7 +13,6 @@ import typer
 
 from bot.cli import app, fail, ready_bot
 from bot.reports import FORMATS, ReportError, with_extension, write_report
-from bot.router import UserError
 
 FORMAT_HELP = "報告格式：" + "｜".join(FORMATS) + "（pdf 需要安裝 LibreOffice）"
 OUTPUT_HELP = "輸出檔案；沒寫副檔名時自動補上，例如 -o 第6次會議 → 第6次會議.docx"
@@ -27,6 +26,7 @@ def report(
     meeting: Annotated[str, typer.Option(help="next（下次會議，預設）或會議次數")] = "next",
 ) -> None:
     """產生「前次會議決議辦理情形」報告。"""
+    from bot.router import UserError
     from handlers.common import pick_body
     from handlers.reports import build_report, summary_text
 

@@ -7,12 +7,13 @@ import getpass
 import typer
 
 from bot.cli import app, ready_bot
-from bot.web.links import sign_in_url
 
 
 @app.command("web-login")
 def web_login() -> None:
     """產生網頁版的登入連結（10 分鐘內有效、限用一次；最後一行就是連結）。"""
+    from bot.web.links import sign_in_url
+
     bot = ready_bot()
     user = f"cli:{getpass.getuser()}"
     token = bot.store.create_web_login(user=user, name=None, chat=None, actor=user)

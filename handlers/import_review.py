@@ -151,12 +151,17 @@ class ImportReview:
         chosen["candidates"] = []
         subjects = {str(i["case"]): i["subject"] for i in self.ticked_items()
                     if i.get("case") and i.get("subject") and not _not_a_title(i["subject"])}
+        conflicts = self.conflicts()
+        # a case the bot has is not given a new title: only the others are looked up in the text
+        unknown = None if self.known is None else {c.case for c in conflicts}
         reviews = []
         for review in self.extraction["reviews"]:
             case = str(review["case"])
-            reviews.append(review | {"subject": subjects.get(case) or subject_in(source_text, case)})
+            found = subjects.get(case) or (
+                subject_in(source_text, case) if unknown is None or case in unknown else None)
+            reviews.append(review | {"subject": found})
         chosen["reviews"] = reviews
-        answers = {c.case: a for c in self.conflicts() if (a := self.answer_of(c)) is not None}
+        answers = {c.case: a for c in conflicts if (a := self.answer_of(c)) is not None}
         return chosen, answers
 
     # ---- kept between chat messages -------------------------------------------------------

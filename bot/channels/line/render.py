@@ -15,7 +15,7 @@ from typing import Any
 from bot.channels.line.flex import button_bubbles, carousels, flex_message, item_bubble, quick_reply
 from bot.channels.line.limits import MAX_ALT_TEXT, MAX_MESSAGES, MAX_QUICK_REPLIES, PAGE, cut, split_text
 from bot.dates import roc_short
-from bot.format import due_text, title_of
+from bot.format import due_text, title_of, who_text
 from bot.messages import Button, Outgoing
 from storage.views import ItemView
 
@@ -39,6 +39,7 @@ class Listed:
 
     item: ItemView
     last_reply: date | None
+    agency: str | None = None  # who the chat answers as: the line names 主辦／協辦 unless only it is named
 
 
 def render(out: Outgoing, *, listed: list[Listed] | None = None, link: str | None = None) -> list[Part]:
@@ -109,6 +110,8 @@ def _header(preamble: list[str], number: int, pages: int) -> list[str]:
 def _line(entry: Listed) -> str:
     """#6　案由…　期限　上次回報：115/11/2 (bot/format.item_line, with the chat's own last reply)."""
     parts = [f"#{entry.item.label}", title_of(entry.item)]
+    if entry.agency and (who := who_text(entry.item, entry.agency)):
+        parts.append(who)
     if due := due_text(entry.item):
         parts.append(due)
     parts.append(f"上次回報：{_last(entry)}")

@@ -80,7 +80,7 @@ class LineSender:
             if agency is not None and agency != SECRETARIAT:
                 who = answering_as(bot.directory, item, agency) or agency
             last = item.latest_reply(who)
-            listed.append(Listed(item, last.at.astimezone(tz).date() if last else None))
+            listed.append(Listed(item, last.at.astimezone(tz).date() if last else None, who))
         return listed
 
     def _reply_usable(self, envelope: Envelope) -> bool:

@@ -224,3 +224,17 @@ def test_a_correction_handled_again_is_stored_once(moe: Chat, bot: Bot) -> None:
     first = moe.run("更正 #1 定稿", message_id="m-fix")
     assert moe.run("更正 #1 定稿", message_id="m-fix") == first
     assert [r.text for r in bot.store.find_case(ref="1")[0].replies] == ["初稿", "定稿"]
+
+
+def test_案_lists_every_reply_oldest_first_with_its_date_and_marks(secretariat: Chat, moe: Chat,
+                                                                   clock: Clock) -> None:
+    moe.run("#1 第一則")
+    clock.advance(days=1)
+    moe.run("#1 第二則")
+    moe.run("撤回 1")
+    clock.advance(days=1)
+    secretariat.run("#1 第三則")
+    card = moe.run("案 1")
+    history = card[card.index("回報紀錄："):].splitlines()[1:]
+    assert history == ["・教育部 115/11/23：第一則", "・教育部 115/11/24（已撤回）：第二則",
+                       "・教育部 115/11/25（秘書處代為登錄）：第三則"]

@@ -39,8 +39,12 @@ async def bind(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
     if not word:
         raise UserError("請輸入「綁定 綁定碼」，綁定碼請向會議秘書處索取。")
     code, confirm = _confirmed(word)
-    if ctx.store.locked_out(chat=msg.chat.key):
+    locked = ctx.store.locked_out(chat=msg.chat.key)
+    if locked == "chat":
         return [Outgoing("本群組輸入錯誤的綁定碼次數過多，請 1 小時後再試，或向秘書處索取新的綁定碼。")]
+    if locked == "everyone":
+        return [Outgoing("最近各群組輸入錯誤的綁定碼次數過多，為了安全暫停綁定，請 10 分鐘後再試；"
+                         "如有急需，請聯絡秘書處。")]
     before = ctx.store.binding(chat=msg.chat.key)
     try:
         agency = ctx.store.redeem_code(code=code, chat=msg.chat.key, actor=msg.user_key, confirm=confirm)

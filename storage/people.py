@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import unicodedata
 from datetime import timedelta
+from typing import Literal
 
 from sqlalchemy import Table, bindparam, func
 from sqlalchemy import select as core_select
@@ -18,6 +19,9 @@ CODE_TTL = timedelta(hours=24)
 FAILURE_WINDOW = timedelta(hours=1)
 CONFIRM_WITHIN = timedelta(minutes=10)  # a rebind must be confirmed soon after the warning
 MAX_FAILURES = 5
+# Across every chat: many fresh groups each trying a few codes must not add up to guessing codes at scale.
+GLOBAL_FAILURE_WINDOW = timedelta(minutes=10)
+MAX_GLOBAL_FAILURES = 20
 ADMIN_T: Table = Admin.__table__  # type: ignore[attr-defined]
 BINDING_T: Table = ChatBinding.__table__  # type: ignore[attr-defined]
 BOUND_TO = core_select(BINDING_T.c.agency).where(BINDING_T.c.chat == bindparam("chat"))
@@ -54,11 +58,18 @@ class PeopleMixin(StoreBase):
             self.audit(s, actor=actor, chat=chat, action="bindcode.create", target=agency)
             return display_code(code)
 
-    def locked_out(self, *, chat: str) -> bool:
+    def locked_out(self, *, chat: str) -> Literal["chat", "everyone"] | None:
+        """Why binding is refused now: "chat" after MAX_FAILURES wrong codes from this chat within
+        FAILURE_WINDOW, "everyone" after MAX_GLOBAL_FAILURES from all chats within GLOBAL_FAILURE_WINDOW."""
+        now = self.clock()
         with self.session() as s:
-            recent = s.exec(select(func.count()).select_from(BindFailure).where(
-                BindFailure.chat == chat, BindFailure.at > self.clock() - FAILURE_WINDOW)).one()
-            return int(recent) >= MAX_FAILURES
+            mine = s.exec(select(func.count()).select_from(BindFailure).where(
+                BindFailure.chat == chat, BindFailure.at > now - FAILURE_WINDOW)).one()
+            if int(mine) >= MAX_FAILURES:
+                return "chat"
+            everyone = s.exec(select(func.count()).select_from(BindFailure).where(
+                BindFailure.at > now - GLOBAL_FAILURE_WINDOW)).one()
+            return "everyone" if int(everyone) >= MAX_GLOBAL_FAILURES else None
 
     def redeem_code(self, *, code: str, chat: str, actor: str, confirm: bool = False) -> str:
         """Bind `chat` with a code and return the agency; StoreError with the reason otherwise.

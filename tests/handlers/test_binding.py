@@ -93,3 +93,23 @@ def test_an_agencys_chat_is_told_before_switching_to_another_agency(secretariat:
 def test_the_same_agencys_new_code_binds_without_asking(secretariat: Chat, bot: Bot) -> None:
     moe = bind_agency(secretariat, "教育部", "line:Cmoe")
     assert "已綁定：本群組為「教育部」" in moe.run(f"綁定 {code_for(secretariat, '教育部')}")
+
+
+def test_wrong_codes_from_many_chats_pause_binding_everywhere_for_ten_minutes(
+        secretariat: Chat, bot: Bot, clock: object) -> None:
+    code = code_for(secretariat, "教育部")
+    for n in range(20):  # twenty fresh groups, each well under its own limit of five
+        assert "綁定碼不正確" in Chat(bot, f"line:Cfresh{n}").run(f"綁定 AAA-AA{n % 8 + 2}")
+    paused = Chat(bot, "line:Cmoe").run(f"綁定 {code}")  # even a right code waits, from a chat never seen
+    assert "各群組輸入錯誤的綁定碼次數過多" in paused and "10 分鐘" in paused
+    assert bot.store.binding(chat="line:Cmoe") is None
+    assert "暫停綁定" in Chat(bot, "line:Cfresh0").run("綁定 AAA-AAA")
+    clock.advance(minutes=10, seconds=1)  # type: ignore[attr-defined]
+    assert "已綁定" in Chat(bot, "line:Cmoe").run(f"綁定 {code}")
+
+
+def test_nineteen_wrong_codes_across_chats_do_not_pause_binding(secretariat: Chat, bot: Bot) -> None:
+    code = code_for(secretariat, "教育部")
+    for n in range(19):
+        Chat(bot, f"line:Cfresh{n}").run(f"綁定 AAA-AA{n % 8 + 2}")
+    assert "已綁定" in Chat(bot, "line:Cmoe").run(f"綁定 {code}")

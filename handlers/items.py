@@ -184,7 +184,8 @@ async def edit(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
         raise UserError("請寫出新的內容，例如「修改 12 請教育部於6月底前函頒轉介流程」。")
     ctx.store.change_item(item_id=item.id, actor=msg.user_key, chat=msg.chat.key, action="item.edit",
                           **changes)
-    return [Outgoing(f"已修改 #{item.label}。")]
+    settled = ctx.store.settle_backfilled(item_id=item.id, actor=msg.user_key, chat=msg.chat.key)
+    return [Outgoing(f"已修改 #{item.label}。" + ("已補齊，取消待補標示。" if settled else ""))]
 
 
 @router.command("指派", "assign", roles=SECRETARIAT, summary="改主辦／協辦機關：指派 12 教育部 協辦：勞動部")
@@ -200,7 +201,8 @@ async def assign(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
     changed = ctx.store.change_item(
         item_id=item.id, actor=msg.user_key, chat=msg.chat.key, action="item.assign",
         agencies=[(a, LEAD) for a in leads] + [(a, ASSIST) for a in assists])
-    return [Outgoing(f"#{changed.label} {agencies_text(changed)}。")]
+    settled = ctx.store.settle_backfilled(item_id=item.id, actor=msg.user_key, chat=msg.chat.key)
+    return [Outgoing(f"#{changed.label} {agencies_text(changed)}。" + ("已補齊，取消待補標示。" if settled else ""))]
 
 
 @router.command("期限", "due", roles=SECRETARIAT, summary="改期限：期限 12 115/6/10（或 下次會議、無）")

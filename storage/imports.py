@@ -7,6 +7,7 @@ a case released yet given work (keep | release) and a review of a case the bot h
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from storage.base import StoreBase, StoreError
 from storage.items import ItemsMixin, MeetingLookup
-from storage.models import CONTINUED, OTHER, RELEASED, TRACKING, Body, Item, Meeting, Review
+from storage.models import CONTINUED, OTHER, RELEASED, TRACKING, Body, Item, ItemAgency, Meeting, Review
 
 REVIEW_STATUS = {"released": RELEASED, "continued": CONTINUED, "other": OTHER}
 UNSEEN = "待補：本系統沒有前次會議的紀錄，本案依本次紀錄建立，請秘書處補齊案由與機關。"
@@ -52,6 +53,9 @@ def placeholder(meeting_number: int | None) -> str:
     return f"（{which}未載明內容，待補）"
 
 
+_PLACEHOLDER = re.compile(r"^（(?:第\d+次|本次)會議紀錄未載明內容，待補）$")
+
+
 class ImportsMixin(MeetingLookup, ItemsMixin, StoreBase):
     def known_cases(self, *, body: str, cases: Iterable[str]) -> set[str]:
         """Which of these cases the body `body` (its exact name) already has."""
@@ -61,6 +65,20 @@ class ImportsMixin(MeetingLookup, ItemsMixin, StoreBase):
             if found is None or not wanted:
                 return set()
             return set(s.exec(select(Item.case).where(Item.body_id == found.id, col(Item.case).in_(wanted))))
+
+    def settle_backfilled(self, *, item_id: int, actor: str, chat: str | None) -> bool:
+        """A case first seen as 待補 is complete once it has its own text and an agency: the flag goes."""
+        with self.session() as s:
+            item = s.get(Item, item_id)
+            if item is None or item.warning not in (UNSEEN, _EARLIER_UNSEEN) or _PLACEHOLDER.match(item.text):
+                return False
+            if s.exec(select(ItemAgency).where(ItemAgency.item_id == item_id)).first() is None:
+                return False
+            item.warning = None
+            s.add(item)
+            self.audit(s, actor=actor, chat=chat, action="item.settle", target=item.case,
+                       before={"warning": UNSEEN}, after={"warning": None})
+            return True
 
     def minutes_imported(self, *, body: str, digest: str, number: int | None) -> bool:
         with self.session() as s:

@@ -311,3 +311,13 @@ def test_a_docx_review_table_gives_an_unseen_case_its_title(secretariat: Chat, b
     assert one.text == "加害人處遇執行率檢討" and one.status == "released" and one.warning
     two = bot.store.find_case(ref="2")[0]
     assert two.status == "continued" and two.text.startswith("繼續列管，請教育局") and two.warning is None
+
+
+def test_an_unseen_case_completed_with_text_and_agency_loses_its_flag(secretariat: Chat, bot: Bot) -> None:
+    secretariat.run("匯入\n" + SEED_000)
+    secretariat.run("匯入 繼續 3")
+    secretariat.run("確認匯入")
+    assert secretariat.run("指派 2 教育部") == "#2 主辦：教育部。"  # still 「未載明內容」: not complete
+    assert bot.store.find_case(ref="2")[0].warning
+    assert secretariat.run("修改 2 請教育部研議轉介流程").endswith("已補齊，取消待補標示。")
+    assert bot.store.find_case(ref="2")[0].warning is None

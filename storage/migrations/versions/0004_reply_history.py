@@ -22,6 +22,9 @@ def upgrade() -> None:
         # replies stored before this revision were all the agencies' own, none a correction
         batch_op.add_column(sa.Column('on_behalf', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('corrects', sa.Integer(), nullable=True))
+    # an edit stored before this revision only marked the old version superseded: link the new one back
+    op.execute("UPDATE reply SET corrects = (SELECT old.id FROM reply AS old WHERE old.superseded_by = reply.id) "
+               "WHERE id IN (SELECT superseded_by FROM reply WHERE superseded_by IS NOT NULL)")
     op.create_table('progresstext',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),

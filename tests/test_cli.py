@@ -96,10 +96,10 @@ def test_import_dry_run_json_needs_no_database_and_writes_nothing(workdir: Path)
 
 def test_import_yes_saves_and_a_second_import_changes_nothing(workdir: Path) -> None:
     first = lieguan("import", str(SEED), "--yes", "--resolve", "keep", cwd=workdir)
-    assert first.returncode == 0 and "已存檔：新增 13 案" in first.stdout
+    assert first.returncode == 0 and "已存檔：新增 15 案" in first.stdout
     second = lieguan("import", str(SEED), "--yes", cwd=workdir)
     assert "已經匯入過了" in second.stdout
-    assert len(json.loads(lieguan("items", "--json", "--status", "all", cwd=workdir).stdout)) == 24
+    assert len(json.loads(lieguan("items", "--json", "--status", "all", cwd=workdir).stdout)) == 26
 
 
 def test_import_without_yes_from_a_script_saves_nothing(workdir: Path) -> None:

@@ -60,9 +60,10 @@ class Scope:
 
 class DecisionReader:
     def __init__(self, roles: RoleFinder, meeting_date: date | None, warnings: Warnings,
-                 chair: str | None = None) -> None:
+                 chair: str | None = None, title: str | None = None) -> None:
         self.roles = roles
         self.chair = chair
+        self.title = "".join((title or "").split())
         self.meeting_date = meeting_date
         self.warnings = warnings
         self.items: list[Item] = []

@@ -35,7 +35,7 @@ def extract(text: str, *, directory: AgencyDirectory, body: str | None = None) -
     host = find_host(meeting.title or meeting.body or "", government, directory)
     paras = paragraphs(lines)
     reader = DecisionReader(RoleFinder(directory, government, host), meeting.date, warnings,
-                            meeting.chair or likely_chair(paras))
+                            meeting.chair or likely_chair(paras), meeting.title)
     reader.read(build_outline(paras, meeting.date))
     warnings.released_with_work(reader.reviews, reader.items)
     if not reader.items and not reader.reviews:

@@ -133,7 +133,11 @@ class Sweep:
         """A paragraph without numbering: each sentence on its own."""
         if scope.context == "topic":
             scope = replace(scope, context="prose")
+        title = self.reader.title
         for sentence in sentences(text):
+            squeezed = "".join(sentence.split())
+            if len(title) >= 6 and squeezed.startswith(title[:12]) and len(squeezed) <= 3 * len(title):
+                continue  # the title (a news headline: 縣長指示加強春節疏運) is not a decision
             self.consider(sentence, scope)
 
     def turn(self, node: Node, scope: Scope, chair: str | None) -> None:

@@ -91,7 +91,7 @@ class FileLinks:
     def evidence_id(self, token: str) -> int | None:
         data = self._valid(token)
         blob = data.get("b") if data else None
-        return blob if isinstance(blob, int) and not isinstance(blob, bool) else None
+        return blob if isinstance(blob, int) and not isinstance(blob, bool) and 0 < blob < 2**31 else None
 
     def resolve(self, token: str) -> Path | None:
         """The file behind a token, or None when it is forged, tampered with, expired or not ours at all."""

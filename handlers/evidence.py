@@ -165,7 +165,8 @@ def acknowledgement(ctx: Context, item: ItemView, name: str, agency: str, person
 @router.command("佐證", "evidence", roles=MEMBERS, summary="把剛傳的檔案附到某一案（點選機器人問的案號按鈕）")
 async def attach(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
     number, _, ref = args.strip().partition(" ")
-    file = ctx.store.evidence(file_id=int(number)) if number.isdigit() else None
+    file = ctx.store.evidence(file_id=int(number)) if number.isascii() and number.isdigit() and len(number) < 10 \
+        else None
     if file is None or file.chat != msg.chat.key or file.withdrawn:
         raise UserError("找不到這個檔案，請再傳一次。")
     if file.item_id is not None:

@@ -289,3 +289,23 @@ async def test_a_file_past_the_bodys_quota_is_refused(line: Line, secretariat: G
     await post(line, line.stamp(line.api.file_event("函文.pdf", PDF, user_id=moe.user, group_id=moe.chat_id)))
     assert "佐證空間已用" in texts(await fetched(line))
     assert line.bot.store.evidence_of(item_ids=[i.id for i in line.bot.store.items()]) == []
+
+
+async def test_unsending_the_file_message_withdraws_the_file(line: Line, secretariat: Group) -> None:
+    moe = await moe_group(line, secretariat)
+    await line.say(moe, "#1 轉介流程草案已完成")
+    event = line.stamp(line.api.file_event("函文.pdf", PDF, user_id=moe.user, group_id=moe.chat_id))
+    await post(line, event)
+    await fetched(line)
+    await line.send(line.event(moe, "unsend", unsend={"messageId": event["message"]["id"]}))
+
+    [item] = line.bot.store.find_case(ref="1")
+    assert line.bot.store.evidence_of(item_ids=[item.id]) == []
+    assert [f.withdrawn for f in line.bot.store.evidence_of(item_ids=[item.id], withdrawn=True)] == [True]
+
+
+async def test_a_made_up_evidence_button_changes_nothing(line: Line, secretariat: Group) -> None:
+    moe = await moe_group(line, secretariat)
+    for data in ("佐證 99999999999999999999 #1", "佐證 1 #1", "佐證 abc"):
+        answer = await line.send(line.event(moe, "postback", postback={"data": data}))
+        assert answer[0].text == "找不到這個檔案，請再傳一次。"

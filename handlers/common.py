@@ -14,7 +14,7 @@ from storage.views import BodyView, ItemView
 # How people write a case: 12, #12, ＃１２, 第12案, 強化12 (a body's code first); then a space, 、 ， : or
 # nothing before Chinese text (#6、已召開…, 第6案 已函頒…, #6已召開…). Used by '#N …' replies too.
 CASE = r"(?:(?P<nth>第)\s*(?=\d))?(?P<case>[^\s\d#＃]{0,10}?-?\d+(?:-\d+)*)(?(nth)\s*案?)"
-CASE_END = r"(?:\s*[、，,:：.．;；]\s*|\s+|(?=[\u3400-\u9fff（(「『])|$)"
+CASE_END = r"(?:\s*(?:[、，,:：;；]|[.．](?![\d０-９]))\s*|\s+|(?=[\u3400-\u9fff（(「『])|$)"  # 6.5 is a number
 CASE_TOKEN = re.compile(rf"^[#＃]?\s*{CASE}{CASE_END}")
 EXAMPLE = "例如「案 12」或「#12」"
 

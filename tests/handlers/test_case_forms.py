@@ -35,6 +35,11 @@ def test_commands_take_the_same_forms(moe: Chat, secretariat: Chat) -> None:
         assert "#6 擬解除列管（理由：已函頒）" in secretariat.run(typed), typed
 
 
+def test_a_decimal_after_the_case_is_not_taken_for_a_separator(moe: Chat, bot: Bot) -> None:
+    assert moe.run("#6. 已撥付補助款").startswith("已記錄 #6")
+    assert "找不到 #6" not in moe.run("#6.5萬元已撥付") and bot.store.find_case(ref="6")[0].replies[-1].text != "5萬元已撥付"
+
+
 def test_talk_that_mentions_an_ordinal_is_not_a_reply(moe: Chat, bot: Bot) -> None:
     assert moe.run("第3點我明天再補充") == ""
     assert all(not i.replies for i in bot.store.items())

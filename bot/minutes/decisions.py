@@ -3,7 +3,10 @@
 A decision (決定, 決議, 結論, 裁示 … or a 結語 section) is read point by point: a point whose
 sub-points ask for work is only their lead-in (they inherit its addressee and its due); a point
 that asks someone to do something (請…, 由…辦理, X應…, a due) is an item; one that notes, confirms
-or praises is not. Explanations, replies and speakers' summaries are never read.
+or praises is not; one that asks nobody is shown unticked. Everything outside a decision goes to
+the sweep (sweep.py), which weighs it by the kind of text it stands in: a label-less section's
+bullets are taken, a 說明, a petition, a speech or an earlier record only shown. Every item carries
+the confidence and reason of evidence.py.
 """
 
 from __future__ import annotations

@@ -89,5 +89,8 @@ def find_item(ctx: Context, ref: str, *, for_reply: bool = False) -> ItemView:
         raise UserError(f"有多個會議都有 #{ref}，請寫明是哪一個：{options}。")
     if not found:
         open_items = visible_items(ctx)
+        code = re.sub(r"[\d-]+$", "", ref)
+        if code and code not in {b.code for b in ctx.store.bodies()}:  # words before a number, not a code
+            raise UserError(f"請在指令後寫案號，{EXAMPLE}。目前列管中的案件：{cases(open_items)}。")
         raise UserError(f"找不到 #{ref}。目前列管中的案件：{cases(open_items)}。")
     return found[0]

@@ -51,6 +51,11 @@ def test_a_command_without_a_case_gets_a_real_example_not_the_users_text(moe: Ch
     assert "轉介流程" not in moe.run("建議解除 轉介流程已函頒各縣市")
 
 
+def test_words_before_a_number_are_not_echoed_as_a_case(moe: Chat, secretariat: Chat) -> None:
+    answer = secretariat.run("擬解除 理由是第8案已函頒")
+    assert "理由" not in answer and "請在指令後寫案號，例如「案 12」或「#12」" in answer and "#1、#2" in answer
+
+
 def test_a_hash_without_a_case_is_not_echoed_back(moe: Chat) -> None:
     assert moe.run("#六、已召開會議") == ""  # not a case number: group talk, left alone
     assert "已召開" not in Chat(moe.bot, "telegram:42", user="U42", kind="private").run("#六、已召開會議")

@@ -28,11 +28,19 @@ _PASSIVE = {"summary": "summary", "explain": "explain", "confirm": "embedded"}
 def has_decision(node: Node) -> bool:
     """Whether a decision label or section stands anywhere under the node."""
     for child in node.children:
-        if (child.kind == "label" and child.label_kind == "decision") or child.section_kind == "decision":
+        if child.kind == "label" and child.label_kind == "decision" and not _only_notes(child):
+            return True
+        if child.section_kind == "decision":
             return True
         if has_decision(child):
             return True
     return False
+
+
+def _only_notes(label: Node) -> bool:
+    """決定：洽悉。 closing a report: it decides nothing that would make the bullets above it mere text."""
+    body = "".join(label.body.split())
+    return not label.children and len(body) <= 8 and bool(_NOTED.match(body))
 
 
 def context_of(node: Node) -> str:

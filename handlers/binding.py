@@ -66,9 +66,9 @@ async def bind(msg: Incoming, args: str, ctx: Context) -> list[Outgoing]:
 
 def _confirmed(word: str) -> tuple[str, bool]:
     """'K7Q-42M 確認' → ('K7Q-42M', True): the confirmation a rebind needs."""
-    code, _, last = word.rpartition(" ")
-    if code.strip() and halfwidth(last).lower() in CONFIRM_WORDS:
-        return code.strip(), True
+    *code, last = word.split()
+    if code and halfwidth(last).lower() in CONFIRM_WORDS:
+        return " ".join(code), True
     return word, False
 
 

@@ -75,7 +75,7 @@ def test_the_rebind_happens_only_when_confirmed_in_time(secretariat: Chat, bot: 
     clock.advance(minutes=11)  # type: ignore[attr-defined]
     late = secretariat.run(f"綁定 {code} 確認")
     assert "確認的時間已過" in late and bot.store.binding(chat="line:Csecretariat") == "秘書處"
-    answer = secretariat.run(f"綁定 {code} 確認")
+    answer = secretariat.run(f"綁定 {code}　確認")  # a full-width space is a space
     assert "已綁定：本群組為「教育部」聯絡群組" in answer and "本群組已不再是「秘書處」的群組" in answer
     assert bot.store.binding(chat="line:Csecretariat") == "教育部"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.minutes.markup import HEADING_MARK
+from bot.minutes.markup import HEADING_MARK, QUOTE_MARK
 from bot.minutes.model import Meeting
 from bot.minutes.paragraphs import MARKER as _MARKER
 from bot.minutes.rocdate import first_date
@@ -44,7 +44,7 @@ def read_header(lines: list[str]) -> tuple[Meeting, list[str]]:
     title_lines: list[str] = []
     fields: dict[str, str] = {}
     dates: list[str] = []
-    for line in _label_alone([line.lstrip(HEADING_MARK) for line in lines[:60]]):
+    for line in _label_alone([line.lstrip(HEADING_MARK + QUOTE_MARK) for line in lines[:60]]):
         folded = fold(line)
         rest = _SECTION.sub("", folded, count=1)
         offset = len(folded) - len(rest)

@@ -17,6 +17,7 @@ _BLOCK = re.compile(r"</?(?:p|div|h[1-6]|li|ul|ol|tr|table|section|article|heade
                     re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^<>]{1,400}>")
 HEADING_MARK = "\ue000"  # private use: set before a Markdown heading's text, read by paragraphs.py
+QUOTE_MARK = "\ue001"  # likewise before a quoted line: it never continues the paragraph above
 _PAGE_MARK = re.compile(r"^\s*[-–—~]\s*\d{1,3}\s*[-–—~]?\s*$")
 _MARKUP_CHARS = re.compile(r"[<>#*_|:=+・‧∙-]")
 _FRONT_MATTER = re.compile(r"\A\s*---\s*\n.*?\n---\s*\n", re.DOTALL)
@@ -69,7 +70,8 @@ def _markdown(line: str) -> str:
         line = line.replace("|", "")  # 案 由 | / 建請縣府… |: a flattened two-column table
     if heading := _HEADING.match(line):  # ## 第二次工作會議: a heading, never the tail of the line above
         line = HEADING_MARK + line[heading.end() :]
-    line = _QUOTE.sub("", line)
+    if _QUOTE.match(line) and not line.startswith(HEADING_MARK):  # > …: a quoted block opens a paragraph
+        line = QUOTE_MARK + _QUOTE.sub("", line)
     return _BULLET.sub(r"\1• ", _EMPHASIS.sub("", line))
 
 

@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from bot.minutes.markup import HEADING_MARK
+from bot.minutes.markup import HEADING_MARK, QUOTE_MARK
 from bot.minutes.textutil import NUM, fold, squeeze_cjk, zh_int
 
 _MARKERS = [
@@ -160,6 +160,9 @@ def _split_inline(para: Para) -> list[Para]:
 def _opening(line: str) -> Para | None:
     """The paragraph this line opens, or None when it continues the one before."""
     stripped = line.strip()
+    if stripped.startswith(QUOTE_MARK):
+        stripped = stripped[1:].strip()
+        return _opening(stripped) or (Para("text", body=stripped) if stripped else None)
     if stripped.startswith(HEADING_MARK):  # a Markdown heading: a title, a label or a point of its own
         stripped = stripped[1:].strip()
         return _opening(stripped) or _turn_alone(stripped) or Para("heading", body=stripped)
@@ -189,13 +192,14 @@ def _opening(line: str) -> Para | None:
 
 def _speakers(lines: list[str]) -> set[str]:
     """Plain names that open several lines (唐鳳：…, ### 林○○：): a verbatim record's speakers."""
-    counts = Counter(m.group("who") for line in lines if (m := _NAMED.match(fold(line.lstrip(HEADING_MARK)).strip())))
+    counts = Counter(m.group("who") for line in lines
+                     if (m := _NAMED.match(fold(line.lstrip(HEADING_MARK + QUOTE_MARK)).strip())))
     named = {who for who, n in counts.items() if n >= 2 and not _LABEL.match(who + "：") and not _CASE.match(who + "：")}
     return named if sum(counts[w] for w in named) >= 3 else set()
 
 
 def _named_turn(line: str, speakers: set[str]) -> Para | None:
-    stripped = line.strip().lstrip(HEADING_MARK).strip()
+    stripped = line.strip().lstrip(HEADING_MARK + QUOTE_MARK).strip()
     if speakers and line.strip().startswith(HEADING_MARK) and len(stripped) <= 20 and stripped.endswith(("：", ":")):
         return Para("turn", label=squeeze_cjk(stripped[:-1]), head=stripped, body="")  # ### 交通部 陳科長：
     m = _NAMED.match(fold(stripped))

@@ -120,8 +120,8 @@ class DecisionReader:
         elif node.kind == "label" and node.label_kind == "decision":
             label = squeeze_cjk(node.label)
             self.place_all(self._decide(node.body, node.children, replace(scope, label=label, context="decision")))
-        elif node.kind == "text":
-            self.sweep.prose(node.text, scope)
+        elif node.kind == "text":  # a quoted block (> …) is someone's comment, not the meeting's
+            self.sweep.prose(node.text, replace(scope, context="quote") if node.label == "quote" else scope)
         elif node.kind == "turn":
             self.sweep.turn(node, scope, self.chair)
         elif passive:  # 說明：, 陳情理由：, 回應： …

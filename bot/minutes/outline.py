@@ -101,7 +101,7 @@ class OutlineBuilder:
             elif para.kind == "label":
                 self._label(para)
             elif para.kind == "text":  # prose: a news report of a meeting, a paragraph after a table
-                self.stack[-1].children.append(Node("text", "TEXT", para, scoped=self._scoped()))
+                self.stack[-1].children.append(Node("text", "TEXT", para, scoped=self._scoped(), label=para.label))
             elif para.kind == "turn":  # a speaker's words: what follows is theirs until the next turn
                 while not self.stack[-1].container or self.stack[-1].kind == "turn":
                     self.stack.pop()

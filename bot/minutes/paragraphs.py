@@ -162,7 +162,7 @@ def _opening(line: str) -> Para | None:
     stripped = line.strip()
     if stripped.startswith(QUOTE_MARK):
         stripped = stripped[1:].strip()
-        return _opening(stripped) or (Para("text", body=stripped) if stripped else None)
+        return _opening(stripped) or (Para("text", label="quote", body=stripped) if stripped else None)
     if stripped.startswith(HEADING_MARK):  # a Markdown heading: a title, a label or a point of its own
         stripped = stripped[1:].strip()
         return _opening(stripped) or _turn_alone(stripped) or Para("heading", body=stripped)

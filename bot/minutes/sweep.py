@@ -122,7 +122,7 @@ class Sweep:
         """One passage outside any decision: an item or a candidate when it asks someone to act."""
         if not _ASKS.search(text) or _PROCEDURE.search(text):
             return
-        if scope.context in ("explain", "petition", "speech", "summary", "embedded") and not _REQUEST_WORD.search(text):
+        if scope.context in ("explain", "petition", "speech", "summary", "embedded", "quote") and not _REQUEST_WORD.search(text):
             return  # only an explicit request there is worth showing; a long 說明 is not scanned for names
         if self.reader.actionable(text) or _INSTRUCTS.search(text) or _SOFT.search(text) or decided(text):
             self.reader.place(self.reader.item(text, text, scope))

@@ -3,10 +3,8 @@
 A decision (決定, 決議, 結論, 裁示 … or a 結語 section) is read point by point: a point whose
 sub-points ask for work is only their lead-in (they inherit its addressee and its due); a point
 that asks someone to do something (請…, 由…辦理, X應…, a due) is an item; one that notes, confirms
-or praises is not; one that asks nobody is shown unticked. Everything outside a decision goes to
-the sweep (sweep.py), which weighs it by the kind of text it stands in: a label-less section's
-bullets are taken, a 說明, a petition, a speech or an earlier record only shown. Every item carries
-the confidence and reason of evidence.py.
+or praises is not; one that asks nobody is shown unticked. All else goes to sweep.py, weighed by
+the text it stands in; every item carries evidence.py's confidence and reason.
 """
 
 from __future__ import annotations
@@ -27,6 +25,7 @@ from bot.minutes.sweep import (
     context_of,
     decided,
     instructs,
+    ought,
     passive_context,
     praises,
     sentences,
@@ -196,7 +195,9 @@ class DecisionReader:
             scope = replace(scope, head=self._sentence_case(part))
         owners, inferred = self._owners(part, scope)
         due = find_due(part, self.meeting_date)
-        directive = self.roles.has_request(part) or bool(self.roles.requested(part))
+        # In prose, 將由X… tells what will happen; 請 (責成, 交由 …) or X應… asks for it.
+        asks = scope.context != "prose" or ought(part)
+        directive = self.roles.has_request(part) or (asks and bool(self.roles.requested(part)))
         confidence, reason = weigh(Evidence(
             scope.context, scope.label or scope.heading, tuple(o.shown for o in owners), inferred, directive,
             bool(due.value or scope.lead_due), part, instructs(part), decided(part),

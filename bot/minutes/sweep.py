@@ -90,6 +90,10 @@ def aside(text: str) -> bool:
     return len(squeezed) > 8 and not (_NOTED.match(squeezed) or _PRAISE.search(squeezed) or _ANNOUNCED.search(squeezed))
 
 
+def ought(text: str) -> bool:
+    return bool(_SOFT.search(text))
+
+
 def praises(text: str) -> bool:
     return bool(_PRAISE.search(text))
 

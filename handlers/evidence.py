@@ -30,6 +30,7 @@ FOLLOWS = timedelta(minutes=10)  # a file this soon after a reply, by the same p
 NOT_EVIDENCE = "這種檔案無法作為佐證，請改傳 PDF 或圖片（JPEG、PNG、HEIC），或 Word、Excel、ODF 文件。"
 MAX_BUTTONS = 13  # LINE's quick replies
 LISTED = 20  # files listed with links in 案 N (a LINE text holds 5,000 characters)
+REPORT_LINKS = timedelta(days=90)  # a report is read at its meeting and after: its links last longer
 
 
 @dataclass(frozen=True)
@@ -229,22 +230,35 @@ def size_text(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{max(1, round(size / 1024))} KB"
 
 
-def file_names(files: list[EvidenceView]) -> tuple[str, ...]:
-    """What the report prints: each document by name, the photos counted (函文.pdf、照片 2 張)."""
-    photos = sum(1 for f in files if f.is_image)
-    names = [f.name for f in files if not f.is_image]
-    return (*names, *([f"照片 {photos} 張"] if photos else []))
+def file_names(files: list[EvidenceView], signer: FileLinks | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the report prints, with links: each document by name, the photos counted (照片 2 張, one
+    photo linked by itself)."""
+    photos = [f for f in files if f.is_image]
+    shown: list[tuple[str, EvidenceView | None]] = [(f.name, f) for f in files if not f.is_image]
+    if photos:
+        shown.append((f"照片 {len(photos)} 張", photos[0] if len(photos) == 1 else None))
+    urls = [signer.evidence_link(f.id, ttl=REPORT_LINKS) if signer and f else "" for _, f in shown]
+    return tuple(name for name, _ in shown), tuple(urls)
 
 
-def with_files(item: ItemView, found: tuple[AgencyStatus, ...], window: Round) -> tuple[AgencyStatus, ...]:
+def with_files(ctx: Context, item: ItemView, found: tuple[AgencyStatus, ...],
+               window: Round) -> tuple[AgencyStatus, ...]:
     """Each agency's 辦理情形 with the 佐證 of its standing replies in the report's round."""
     files: dict[str, dict[int, EvidenceView]] = {}
     for first, version in standing(item, window.until):
         if window.holds(first.at):
             for f in (*first.files, *version.files):
                 files.setdefault(version.agency, {})[f.id] = f
-    return tuple(replace(s, files=file_names(list(files[s.agency].values()))) if s.agency in files else s
-                 for s in found)
+    if not files:
+        return found
+    signer = links(ctx) if ctx.settings.public_url else None  # a link without a public address opens nothing
+    out = []
+    for s in found:
+        if s.agency in files:
+            names, urls = file_names(list(files[s.agency].values()), signer)
+            s = replace(s, files=names, file_links=urls)
+        out.append(s)
+    return tuple(out)
 
 
 def evidence_zip(msg: Incoming, rest: str, ctx: Context) -> list[Outgoing]:

@@ -39,7 +39,7 @@ def report_row(ctx: Context, item: ItemView, bound: set[str], window: Round,
         case=item.label, subject=item.subject, decision=item.text,
         origin=f"第{item.meeting_number}次會議" if item.meeting_number else "",
         leads=tuple(item.leads), assists=tuple(item.assists), proposal=proposal, due=due_text(item),
-        statuses=with_files(item, statuses(item, who_answers(ctx.directory, item, bound), window, ctx.tz, edited),
+        statuses=with_files(ctx, item, statuses(item, who_answers(ctx.directory, item, bound), window, ctx.tz, edited),
                             window),
         proposal_reason=(item.proposal_reason or "") if proposal else "", decided=DECIDED.get(decided, ""))
 

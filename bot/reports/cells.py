@@ -42,6 +42,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 class Span:
     text: str
     mark: Mark = ""
+    link: str = ""  # a download link (a 佐證 file), for the formats that can hold one
 
 
 Line = tuple[Span, ...]
@@ -134,7 +135,11 @@ def status_lines(status: AgencyStatus) -> list[Line]:
     if status.release_reason is not None:
         lines += _headed(f"{agency}{ASK_RELEASE}", status.release_reason)
     if status.files:  # 佐證 its replies carry: 附件：函文.pdf、照片 2 張
-        lines.append((Span("附件：" + "、".join(clean(name) for name in status.files)),))
+        links = (*status.file_links, *[""] * len(status.files))
+        spans: list[Span] = []
+        for n, name in enumerate(status.files):
+            spans += [Span("、" if n else "附件："), Span(clean(name), link=links[n])]
+        lines.append(tuple(spans))
     return lines or [(Span(f"{agency}："), Span(NOT_REPLIED, "missing"))]
 
 

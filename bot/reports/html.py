@@ -24,7 +24,8 @@ tr { page-break-inside: avoid; }
 
 def _line(line: Line) -> str:
     return "".join(
-        f'<span class="{span.mark}">{escape(span.text)}</span>' if span.mark else escape(span.text)
+        f'<a href="{escape(span.link)}">{escape(span.text)}</a>' if span.link
+        else f'<span class="{span.mark}">{escape(span.text)}</span>' if span.mark else escape(span.text)
         for span in line
     )
 

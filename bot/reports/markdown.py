@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.reports.cells import HEADERS, NOTHING, Cell, line_text, row_cells, subtitle
+from bot.reports.cells import HEADERS, NOTHING, Cell, row_cells, subtitle
 from bot.reports.model import ReportData
 
 # Characters that would end a table cell, start formatting, or open raw HTML in a viewer.
@@ -16,7 +16,8 @@ def escape(text: str) -> str:
 
 
 def _cell(cell: Cell) -> str:
-    return "<br>".join(escape(line_text(line)) for line in cell)
+    return "<br>".join("".join(f"[{escape(s.text)}]({s.link})" if s.link else escape(s.text) for s in line)
+                       for line in cell)
 
 
 def _table_line(cells: list[str]) -> str:

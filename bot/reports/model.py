@@ -32,6 +32,7 @@ class AgencyStatus:
     edited: str | None = None  # text the secretariat set: printed instead of the replies (秘書處修改)
     release_reason: str | None = None  # 建議解除列管 and its reason ("" when none given); None: not asked
     files: tuple[str, ...] = ()  # 佐證 file names attached to its replies
+    file_links: tuple[str, ...] = ()  # a download link for each of `files` ("" where there is none)
 
     @property
     def answered(self) -> bool:

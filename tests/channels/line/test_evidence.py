@@ -248,7 +248,15 @@ async def moe_with_evidence(line: Line, secretariat: Group) -> Group:
 async def test_the_report_lists_each_agencys_evidence(line: Line, secretariat: Group) -> None:
     await moe_with_evidence(line, secretariat)
     report = (await secretariat_download(line, secretariat, "報告 md")).decode()
-    assert "轉介流程草案已完成" in report and "附件：函文.pdf、照片 1 張" in report
+    assert "轉介流程草案已完成" in report and "附件：[函文.pdf](https://lieguan.example.tw/files/" in report
+    assert "、[照片 1 張](https://lieguan.example.tw/files/" in report
+    page = (await secretariat_download(line, secretariat, "報告 html")).decode()
+    link = page.split('<a href="')[1].split('"')[0]
+    assert page.count("<a href=") == 2 and ">函文.pdf</a>" in page
+    response = await line.client.get(link[link.index("/files/"):])
+    assert await response.read() == PDF  # the report's link serves the file
+    line.clock.advance(days=30)
+    assert (await line.client.get(link[link.index("/files/"):])).status == 200  # still, after the meeting
 
 
 async def test_items_json_gives_each_replys_files(line: Line, secretariat: Group) -> None:

@@ -94,3 +94,19 @@ async def test_a_download_that_fails_with_5xx_is_tried_again(webhook: Telegram, 
     await fetcher(webhook).flush()
     await webhook.flush()
     assert webhook.api.texts()[-1].startswith("已記錄 #1 辦理情形與佐證「名冊.pdf」")
+
+
+async def test_a_photo_that_names_no_item_is_asked_about_with_buttons(webhook: Telegram, secretariat: Chat) -> None:
+    await bound(webhook, secretariat)
+    update = webhook.says(MOE, LI, None)
+    update["message"]["photo"] = webhook.api.add_photo("p-which", JPEG)
+    [asked] = await delivered(webhook, update)
+    assert asked.startswith("收到「照片_") and "這是哪一案的佐證？" in asked
+
+    question = webhook.last(MOE)
+    buttons = [b for row in question["reply_markup"]["inline_keyboard"] for b in row]
+    assert [b["text"] for b in buttons] == ["#1", "#2"]
+    [said] = await delivered(webhook, webhook.presses(question, LI, buttons[1]["callback_data"]))
+    assert said.startswith("已記錄 #2 佐證「照片_")
+    [item] = webhook.bot.store.find_case(ref="2")
+    assert len(webhook.bot.store.evidence_of(item_ids=[item.id])) == 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, func
+from sqlalchemy import Table, func, or_
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
@@ -73,12 +73,15 @@ class EvidenceMixin(StoreBase):
         """Jobs due now, leased to this fetcher (one that died leaves them to be taken up again)."""
         now = self.clock()
         with self.session() as s:
+            if not platforms:
+                return []
             query = (select(FetchJob).where(col(FetchJob.status).in_(["pending", "fetching"]),
-                                            FetchJob.next_attempt_at <= now)
+                                            FetchJob.next_attempt_at <= now,
+                                            or_(*[col(FetchJob.key).startswith(f"{p}:") for p in platforms]))
                      .order_by(col(FetchJob.created_at)).limit(limit))
             if self.engine.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
-            jobs = [j for j in s.exec(query) if j.key.split(":", 1)[0] in platforms]
+            jobs = list(s.exec(query))
             for job in jobs:
                 job.status, job.next_attempt_at = "fetching", now + LEASE
                 s.add(job)
@@ -97,6 +100,12 @@ class EvidenceMixin(StoreBase):
             if status in ("done", "failed"):
                 job.done_at = self.clock()
             s.add(job)
+
+    def prune_fetch_jobs(self, *, before: datetime) -> int:
+        """Jobs finished before `before` are forgotten (the files they stored stay)."""
+        with self.engine.begin() as conn:
+            return int(conn.execute(JOB_T.delete().where(JOB_T.c.status.in_(["done", "failed"]),
+                                                         JOB_T.c.done_at < before)).rowcount)
 
     def fetch_job(self, *, key: str) -> FetchJob | None:
         with self.session() as s:

@@ -29,6 +29,7 @@ Fetch = Callable[[dict[str, Any]], Awaitable[bytes]]
 MAX_ATTEMPTS = 6  # about a minute of retries: LINE keeps content only for a while
 TIMEOUT = 60.0  # seconds for one download (20 MB on a slow line)
 BATCH = 8
+KEEP = timedelta(days=7)  # finished jobs are kept this long (what failed and why), then forgotten
 
 
 class ContentGone(Exception):
@@ -88,6 +89,7 @@ class FetchRunner:
 
     # ---- fetching -------------------------------------------------------------------------------
     def start(self) -> None:
+        self.bot.store.prune_fetch_jobs(before=self.bot.clock() - KEEP)
         self._task = asyncio.create_task(self._run(), name="evidence-fetch")
 
     async def stop(self) -> None:

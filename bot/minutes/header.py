@@ -93,10 +93,16 @@ def _label_alone(lines: list[str]) -> list[str]:
     return out
 
 
+def _mostly_latin(line: str) -> bool:
+    """Table of Contents, Download, Show Menu: a document viewer's page, not the title."""
+    letters = sum(ch.isascii() and ch.isalpha() for ch in line)
+    return letters > 0.4 * len(line.replace(" ", ""))
+
+
 def _title(lines: list[str]) -> list[str]:
     """The title among what precedes the fields: web navigation dropped; the line that names the
     minutes (…會議紀錄) and, when it continues one, the line before it (桃園市…委員會 / 107年第2次會議紀錄)."""
-    kept = [line for line in lines if not _NOISE.search(fold(line))]
+    kept = [line for line in lines if not _NOISE.search(fold(line)) and not _mostly_latin(line)]
     named = next((i for i, line in enumerate(kept) if _MINUTES_WORD.search(squeeze(line))), None)
     if named is None:
         return kept[:4]

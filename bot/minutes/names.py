@@ -28,8 +28,8 @@ _COLLECTIVE_LONG = re.compile(r"各[\u4e00-\u9fff]{0,4}?(?:科處室|局處室|�
 _UNKNOWN = re.compile(
     r"[\u4e00-\u9fff]{1,8}?(?:委員會|辦公室|公所|中心|政府|單位|部|會(?![課科處局所組室隊])|署|局|處|司|院|科|課|室|組|隊|館|校|團|所(?![提有需屬以謂在得長]))"
     r"(?![長分門])"
-    r"|[\u4e00-\u9fff]{1,3}?(?:總幹事|幹事|委員(?!會)|公司|廠商)|(?:全體|各位|本[處局署部會校院])?同仁"
 )
+_PERSON = re.compile(r"[\u4e00-\u9fff]{1,3}?(?:總幹事|幹事|委員(?!會)|公司|廠商)|(?:全體|各位|本[處局署部會校院])?同仁|幕僚(?:單位)?")
 # What follows 請 when no agency does (請將…, 請於…, 請儘速…, 請依…): a name never starts so.
 _NOT_A_NAME_START = set("及與和暨或原邀偕會責派請由向跟給讓使將把於在就依針對再儘速持續提研辦加積落確務召督檢盤訂修規擬建強整彙評協參審掌釐留注妥完補"
                         "說通送納函轉查填上核配並即先仍也另一共多予視考分進善適有如以不能可給作做處列跳思側增")
@@ -179,6 +179,9 @@ def _top(directory: AgencyDirectory, name: str) -> str:
 def _unknown(folded: str, pos: int) -> tuple[str, int]:
     """A name the directory lacks at `pos`, read across a stray space (並請總 務處: a PDF's line break)."""
     m = _UNKNOWN.match(folded, pos)
+    person = _PERSON.match(folded, pos)
+    if person and (m is None or person.end() < m.end()):
+        m = person  # 幕僚與健保署: the staff, then the agency
     if m is not None or " " not in folded[pos : pos + 12]:
         return (m.group(), m.end()) if m else ("", pos)
     window = folded[pos : pos + 24]

@@ -18,7 +18,7 @@ from tests.minutes.support import CORPUS_DIR, extract_for, golds
 
 CORPUS = golds(CORPUS_DIR)
 AIM = 0.9
-AGGREGATE = {"precision": 0.87, "recall": 0.82, "agency_accuracy": 0.74}  # reached, below AIM: say so
+AGGREGATE = {"precision": 0.87, "recall": 0.84, "agency_accuracy": 0.72}  # reached, below AIM: say so
 
 
 @pytest.mark.parametrize("gold_path", CORPUS, ids=lambda p: p.stem)

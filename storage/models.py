@@ -168,6 +168,9 @@ class BindCode(SQLModel, table=True):
     expires_at: datetime = moment()
     used_at: datetime | None = moment(default=None)
     used_by: str | None = Field(default=None, max_length=200)
+    # a chat already bound elsewhere was warned and must confirm (綁定 CODE 確認) before this moment
+    offered_to: str | None = Field(default=None, max_length=200)
+    offer_expires: datetime | None = moment(default=None)
 
 
 class BindFailure(SQLModel, table=True):
@@ -188,9 +191,6 @@ class Audit(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = moment()
     actor: str = Field(max_length=200)
-    # a chat already bound elsewhere was warned and must confirm (綁定 CODE 確認) before this moment
-    offered_to: str | None = Field(default=None, max_length=200)
-    offer_expires: datetime | None = moment(default=None)
     chat: str | None = Field(default=None, max_length=200)
     action: str = Field(max_length=50)
     target: str | None = Field(default=None, max_length=200)

@@ -90,3 +90,23 @@ def test_a_bare_list_of_conclusions_pasted_from_mail(directory: AgencyDirectory)
     assert [i.agencies for i in result.items] == [["各分局"], ["交通隊"]]
     assert result.items[1].due == "next_meeting"
     assert result.meeting.title is None
+
+
+def test_noting_alone_is_neither_and_a_point_asking_nobody_is_only_shown(directory: AgencyDirectory) -> None:
+    body = "決定：\n一、洽悉。\n二、同意備查。\n三、各區社福中心可相互支援、分享資源。\n四、請三科於下次會議報告。\n"
+    result = run(body, directory)
+
+    assert texts(result.items) == ["請三科於下次會議報告。"]
+    assert texts(result.candidates) == ["各區社福中心可相互支援、分享資源。"]
+    assert "沒有請誰辦理" in result.candidates[0].reason
+
+
+def test_a_markdown_session_heading_never_leaks_into_the_item_above(directory: AgencyDirectory) -> None:
+    text = (
+        "# 某工作坊紀錄\n## 第一次會議\n- 日期：113年3月4日\n**結論**\n- 請一科於兩週內彙整名單。\n"
+        "## 第二次會議\n- 日期：113年4月1日\n**結論**\n- 請二科提供統計。\n"
+    )
+    result = extract(text, directory=directory)
+
+    assert texts(result.items) == ["請一科於兩週內彙整名單。", "請二科提供統計。"]
+    assert result.items[0].due == "2024-03-18" and result.meeting.date is not None

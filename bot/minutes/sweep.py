@@ -115,7 +115,16 @@ def is_chair(speaker: str, chair: str | None) -> bool:
     """主席, 主持人, or the chair as the header names them (李次長宗翰)."""
     if _CHAIR.search(speaker):
         return True
-    return bool(chair) and any(name and (name in speaker or speaker in name) for name in (chair or "").split("、"))
+    return any(_same_person(speaker, name) for name in (chair or "").split("、") if name)
+
+
+def _same_person(speaker: str, chair: str) -> bool:
+    """李次長宗翰 and 李次長, 林萬億政務委員 and 林政務委員: the same surname and the speaker's title in the chair's."""
+    if speaker in chair or chair in speaker:
+        return True
+    title = speaker[1:]
+    member = title in ("委員", "代表", "議員", "先生", "女士", "小姐")  # 林委員 is a member, not 林萬億政務委員
+    return len(speaker) >= 3 and not member and speaker[0] == chair[0] and title in chair
 
 
 class Sweep:

@@ -79,7 +79,8 @@ def _mine(ctx: Context, items: list[ItemView]) -> list[ItemView]:
 
 def _with_recent(msg: Incoming, ctx: Context, item: ItemView, text: str) -> Target:
     """On `item`: with the person's reply of the last minutes there, unless the caption says more."""
-    recent = ctx.store.recent_reply(chat=msg.chat.key, author=msg.user_key, since=msg.at - FOLLOWS)
+    recent = ctx.store.recent_reply(chat=msg.chat.key, author=msg.user_key, since=msg.at - FOLLOWS,
+                                     until=msg.at)
     if not text and recent is not None and recent[1] == item.id:
         return Target(item, recent[0], "")
     return Target(item, None, text)
@@ -99,7 +100,8 @@ def choose(msg: Incoming, ctx: Context) -> Target | list[ItemView]:
             return _with_recent(msg, ctx, mine[0], text)
         if mine:
             return mine
-    recent = ctx.store.recent_reply(chat=msg.chat.key, author=msg.user_key, since=msg.at - FOLLOWS)
+    recent = ctx.store.recent_reply(chat=msg.chat.key, author=msg.user_key, since=msg.at - FOLLOWS,
+                                     until=msg.at)
     if recent is not None and not text:
         [item] = ctx.store.items(ids=[recent[1]], status="all")
         return Target(item, recent[0], "")

@@ -217,11 +217,12 @@ class EvidenceMixin(StoreBase):
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
 
-    def recent_reply(self, *, chat: str, author: str, since: datetime) -> tuple[int, int] | None:
-        """(reply id, item id) of this person's latest standing reply in this chat since `since`."""
+    def recent_reply(self, *, chat: str, author: str, since: datetime, until: datetime) -> tuple[int, int] | None:
+        """(reply id, item id) of this person's latest standing reply in this chat in [since, until]."""
         with self.session() as s:
             row = s.exec(select(Reply.id, Reply.item_id).where(
-                Reply.chat == chat, Reply.author == author, Reply.at >= since, Reply.kind == "progress",
+                Reply.chat == chat, Reply.author == author, Reply.at >= since, Reply.at <= until,
+                Reply.kind == "progress",
                 col(Reply.withdrawn).is_(False), col(Reply.superseded_by).is_(None))
                 .order_by(col(Reply.at).desc(), col(Reply.id).desc())).first()
             return (int(row[0]), int(row[1])) if row and row[0] is not None else None

@@ -317,3 +317,11 @@ async def test_a_made_up_evidence_button_changes_nothing(line: Line, secretariat
     for data in ("佐證 99999999999999999999 #1", "佐證 1 #1", "佐證 abc"):
         answer = await line.send(line.event(moe, "postback", postback={"data": data}))
         assert answer[0].text == "找不到這個檔案，請再傳一次。"
+
+
+async def test_a_photo_more_than_ten_minutes_after_a_reply_is_asked_about(line: Line, secretariat: Group) -> None:
+    moe = await moe_group(line, secretariat)
+    await line.say(moe, "#1 轉介流程草案已完成")
+    line.clock.advance(minutes=11)
+    await post(line, line.stamp(line.api.media_event("image", JPEG, user_id=moe.user, group_id=moe.chat_id)))
+    assert "這是哪一案的佐證？" in texts(await fetched(line))

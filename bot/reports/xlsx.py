@@ -144,6 +144,11 @@ def _report_sheet(sheet: Worksheet, data: ReportData) -> None:
     _page(sheet, header)
 
 
+FILES_SHEET = "附件"
+FILES_HEADERS = ("案號", "機關", "附件", "下載連結")
+FILES_WIDTHS = (10.0, 20.0, 36.0, 60.0)
+
+
 def _status(entry: HistoryEntry) -> str:
     return "已撤回" if entry.withdrawn else "已更正" if entry.superseded else ""
 
@@ -160,11 +165,29 @@ def _history_sheet(sheet: Worksheet, history: tuple[HistoryEntry, ...]) -> None:
     _page(sheet, 1)
 
 
+def _files_sheet(sheet: Worksheet, data: ReportData) -> None:
+    """佐證, one per line with its download link (a cell of 辦理情形 holds one link at most)."""
+    _head(sheet, 1, FILES_HEADERS, FILES_WIDTHS)
+    number = 1
+    for row in data.rows:
+        for status in row.statuses:
+            links = (*status.file_links, *[""] * len(status.files))
+            for name, link in zip(status.files, links, strict=False):
+                number += 1
+                for column, value in enumerate((row.case, status.agency, name, link), start=1):
+                    _body_cell(sheet, number, column, _text(clean(value)))
+                if link:
+                    sheet.cell(row=number, column=4).hyperlink = link
+    _page(sheet, 1)
+
+
 def render(data: ReportData) -> bytes:
     book = Workbook()
     book.add_named_style(NamedStyle(BODY_STYLE, font=Font(name=FONT, size=12), border=_BORDER, alignment=_WRAP))
     _report_sheet(book.active, data)
     _history_sheet(book.create_sheet(HISTORY_SHEET), data.history)
+    if any(status.files for row in data.rows for status in row.statuses):
+        _files_sheet(book.create_sheet(FILES_SHEET), data)
     moment = datetime.combine(data.cutoff, time())
     book.properties.title = data.title()
     book.properties.subject = subtitle(data)

@@ -257,6 +257,15 @@ async def test_the_report_lists_each_agencys_evidence(line: Line, secretariat: G
     assert await response.read() == PDF  # the report's link serves the file
     line.clock.advance(days=30)
     assert (await line.client.get(link[link.index("/files/"):])).status == 200  # still, after the meeting
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(await secretariat_download(line, secretariat, "報告 xlsx")))
+    sheet = book["附件"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=2)]
+    assert [r[:3] for r in rows] == [["1", "教育部", "函文.pdf"], ["1", "教育部", "照片 1 張"]]
+    assert sheet.cell(row=2, column=4).hyperlink.target.startswith("https://lieguan.example.tw/files/")
 
 
 async def test_items_json_gives_each_replys_files(line: Line, secretariat: Group) -> None:

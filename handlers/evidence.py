@@ -295,3 +295,14 @@ def usage_text(ctx: Context) -> str:
         used = ctx.store.evidence_usage(body_id=body.id)
         lines.append(f"・{body.name}：已用 {size_text(used) if used else '0 MB'}（{used / (limit * 1024 * 1024):.0%}）")
     return "\n".join(lines) if len(lines) > 1 else ""
+
+
+def desk_files(ctx: Context, item: ItemView) -> dict[int, list[tuple[EvidenceView, str]]]:
+    """The web desk's item page: each reply's files with a link on the desk's own host (relative)."""
+    signer = links(ctx)
+    signer.public_url = ""
+    found: dict[int, list[tuple[EvidenceView, str]]] = {}
+    for f in ctx.store.evidence_of(item_ids=[item.id]):
+        if f.reply_id is not None:
+            found.setdefault(f.reply_id, []).append((f, signer.evidence_link(f.id, ttl=timedelta(hours=12))))
+    return found

@@ -15,6 +15,7 @@ from bot.web import item_forms
 from bot.web.desk import Desk, page, render
 from bot.web.lights import ZH, Light, Round, judge
 from bot.web.overview import collective_members, make_round
+from handlers.evidence import desk_files
 from handlers.progress import Round as Window
 from handlers.progress import composed_text, statuses
 from storage.models import SECRETARIAT, STATUS_ZH
@@ -138,7 +139,7 @@ async def show_item(request: web.Request, desk: Desk, *, error: str | None = Non
                   reviews=[(DECISIONS.get(d, d), n, t) for d, n, t in ctx.store.reviews(item_id=item.id)],
                   audit=ctx.store.item_audit(item_id=item.id, case=item.case), status_zh=STATUS_ZH,
                   error=error, notice=NOTICES.get(request.query.get("ok", "")), due_value=item_forms.due_value(item),
-                  directory=[a.name for a in ctx.directory.all()])
+                  directory=[a.name for a in ctx.directory.all()], evidence=desk_files(ctx, item))
 
 
 def report_texts(ctx: Context, item: ItemView, rnd: Round | None, agencies: list[str],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import tzinfo
 from zoneinfo import ZoneInfo
@@ -14,6 +15,9 @@ ONE_LINE = 28
 TASK_WIDTH = 30  # a task's first line in a chat list; longer ones are cut at a clause or with …
 CLAUSE_ENDS = "，。；、：,;"
 TAIPEI = ZoneInfo("Asia/Taipei")
+# minutes often open a renewed case's decision with its agenda heading (案由 6 連結…體系：請教育部…);
+# the heading is the item's subject, the task is what follows it
+AGENDA_HEADING = re.compile(r"^\s*[（(]?[一二三四五六七八九十\d]*[）)]?\s*案由\s*[\d一二三四五六七八九十]+\s*[^：:。]{0,60}[：:]\s*(?=\S)")
 
 
 def due_text(item: ItemView) -> str:
@@ -32,7 +36,7 @@ def task_text(text: str, width: int = TASK_WIDTH) -> str:
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         return ""
-    flat = " ".join(lines[0].split())
+    flat = " ".join(AGENDA_HEADING.sub("", lines[0], count=1).split())
     if len(flat) <= width:
         return flat + ("…" if len(lines) > 1 else "")
     cut = max(flat.rfind(mark, 0, width) for mark in CLAUSE_ENDS)

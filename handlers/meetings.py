@@ -88,11 +88,15 @@ def unanswered(ctx: Context, items: list[ItemView]) -> dict[str, list[ItemView]]
     late: dict[str, list[ItemView]] = defaultdict(list)
     for item in items:
         since = bodies.get(item.body_id)
-        for agency in who_answers(ctx.directory, item, bound):
+        fresh = [r for r in item.current_replies if since is None or r.at >= since]
+        expected = who_answers(ctx.directory, item, bound)
+        if not expected and not fresh:
+            # a collective none of whose members has a chat yet: nobody answers, and the report
+            # prints 未回報 on its row, so this list says so too (with why)
+            late["、".join(name for name, _ in item.agencies) + "（尚無已綁定群組的成員機關）"].append(item)
+        for agency in expected:
             # a 建議解除 with its reason answers too, as the report counts it (not 未回報)
-            replied = any(r.agency == agency and (since is None or r.at >= since)
-                          for r in item.current_replies)
-            if not replied:
+            if not any(r.agency == agency for r in fresh):
                 late[agency].append(item)
     return dict(late)
 

@@ -90,3 +90,13 @@ def test_a_meeting_set_on_a_sunday_is_kept_with_a_note(secretariat: Chat, clock:
     secretariat.run("會議 新增 強化社會安全網中央跨部會平台")
     answer = secretariat.run("下次會議 12/20")
     assert "115年12月20日（星期日）是週末，不是辦公日" in answer and "115年12月21日（星期一）" in answer
+
+
+def test_missing_counts_a_collective_with_no_bound_member_as_the_report_does(secretariat: Chat) -> None:
+    secretariat.run("會議 新增 強化社會安全網中央跨部會平台")
+    secretariat.run("新增 請各部會檢視整合不足之處 主辦：各部會")
+    secretariat.run("新增 請勞動部提供統計 主辦：勞動部")
+    answer = secretariat.run("未回報")
+    assert answer.startswith("截至 115/11/23，仍未回報 2 案：")
+    assert "各部會（尚無已綁定群組的成員機關） #1" in answer and "勞動部 #2" in answer
+    assert "（未回報 2）" in secretariat.run("報告 md")

@@ -21,7 +21,7 @@ __all__ = ["ASSIST", "LEAD", "Owner", "Owners", "RoleFinder"]
 # 請 that asks someone to act; 申請, 邀請, 提請討論, 簽請市長核定, 請假 … do not.
 # 請審議, 請公決, 請鑒核, 請核備, 請備查, 請查照, 請討論: asked of the meeting, not work for an agency.
 _REQUEST = re.compile(
-    r"(?<![申邀聲提報簽呈])請(?![假願託益示求領款勿]|教(?!育)|審[議查]|公[決斷]|討論|鑒|核[備定示議准]|備查|查照)|責成|交由|交請|交辦|麻煩(?=\s*[\u4e00-\u9fff])"
+    r"(?<![申邀聲提報簽呈])請(?![假願託益示求領款勿]|教(?!育|務)|審[議查]|公[決斷]|討論|鑒|核[備定示議准]|備查|查照)|責成|交由|交請|交辦|麻煩(?=\s*[\u4e00-\u9fff])"
     r"|要求(?=\s*[\u4e00-\u9fff]{2,}?[部會署局處司科室府所])"
     r"|(?<![依遵])指示(?=\s*[\u4e00-\u9fff]{2,}?[部會署局處司科室府所])"  # 縣長指示交通旅遊局…
     r"|(?<![的之與])建議(?=\s*[\u4e00-\u9fff]{2,}?[部會署局處司科室府所心])"  # 建議學生輔導諮商中心整合…
@@ -43,7 +43,37 @@ _TRAILING = re.compile(r"[(（]\s*(?P<names>[^()（）:：]{2,40}?)\s*[)）]\s*[
 # …，B局提供資料: a clause that opens with an agency doing something is that agency's part.
 _CLAUSE_START = re.compile(r"(?:^|[，,；;。：:])\s*(?:並|另|再|且|而|其中)?\s*")
 _CLAUSE = re.compile(r"[，,；;]\s*(?:並|另|再)?\s*")
+# The most general collectives: everyone present, not an addressee of their own.
+_GENERIC = re.compile(r"^各\s*(?:相關)?\s*(?:單\s*位|機\s*關|主\s*管|同\s*仁)\s*$")
 _HELPS = re.compile(r"\s*(?:也|亦|並|則|再)?\s*(?:提供|協助|配合|協辦|支援|籌措|派員|會同|補充|參與|共同)")
+
+
+def _distinct(owners: list[Owner], told: set[str]) -> list[Owner]:
+    """One owner once: 區公所 after 各區公所 and 各學院系所 after 各系所 name the same addressee again
+    (the first naming stays); a collective followed by some of its members asked by name gives the
+    work to those members; 各單位亦應… closing a point that asks someone specific is a general
+    exhortation, not a second owner."""
+    kept: list[Owner] = []
+    for owner in sorted(owners, key=lambda o: o.at):
+        stem = _stem(owner.shown)
+        if any(stem.endswith(_stem(k.shown)) or _stem(k.shown).endswith(stem) for k in kept
+               if k.shown.startswith("各") or owner.shown.startswith("各")):
+            continue
+        kept.append(owner)
+    for c in [o for o in kept if o.shown.startswith("各") and o.shown not in told]:
+        members = [o for o in kept if o.at > c.at and not o.shown.startswith("各") and o.shown not in told
+                   and o.shown[-1] in _stem(c.shown)]
+        if members:  # 請各處室製作…，請教務處及總務處完成: the units named to do it own it
+            kept.remove(c)
+    first = min((o.at for o in kept if not _GENERIC.match(o.shown) and o.shown not in told), default=None)
+    if first is not None:  # asked first, by 請 or 由: the general 各單位亦應… after it adds nobody
+        kept = [o for o in kept if not (_GENERIC.match(o.shown) and o.shown in told and o.at > first)]
+    order = {id(o): i for i, o in enumerate(owners)}
+    return sorted(kept, key=lambda o: order[id(o)])
+
+
+def _stem(name: str) -> str:
+    return "".join(name.split()).removeprefix("各")
 
 
 class RoleFinder:
@@ -68,12 +98,14 @@ class RoleFinder:
         anchors: list[tuple[int, Mention | None]] = [(m.end(), None) for m in _REQUEST.finditer(folded)]
         anchors += [(m.end(), None) for m in _BY.finditer(folded) if self._by_owner(text, folded, at, m.end())]
         anchors += [(m.start, m) for m in mentions if m.name and _MODAL.match(folded, m.end)]  # 本部各司署應…
+        told: set[str] = set()  # named only as a clause's subject (各單位亦應…), never after 請
         for clause in _CLAUSE_START.finditer(folded):  # 各鄉鎮市公所應…: a clause's subject
             found = Owners()
             end = self.names.run(text, folded, at, clause.end(), found, with_assist=False)
             if found and _OUGHT.match(folded, end):
                 for owner in found.owners:
                     if not _SELF.match(owner.written):  # 本校應…: the body speaking of itself
+                        told.add(owner.shown)
                         asked.add(owner)
         for pos, mention in sorted(anchors, key=lambda a: a[0]):
             if mention is None:
@@ -88,7 +120,7 @@ class RoleFinder:
         ordered = sorted(asked.owners, key=lambda o: (o.role != LEAD, o.at))
         if any(not _SELF.match(o.written) for o in ordered):  # 由本校主辦…，請承辦單位: the body is the setting
             ordered = [o for o in ordered if not _SELF.match(o.written)]
-        return Owners(ordered)
+        return Owners(_distinct(ordered, told))
 
     def subject(self, text: str) -> list[Owner]:
         """交通隊彙整後，請於下次會議提出…: asked without a name after 請, the clause before names who."""

@@ -19,10 +19,13 @@ _UNITS_OF = {
     "agency": re.compile(r"(?:組|處|室|中心|科)$"),  # a 署, 局 of a ministry
     "bureau": re.compile(r"(?:科|股|室|組|隊|團|中心|課)$"),  # a city or county 局／處
     "local": re.compile(r"(?:局|處|中心|室)$"),  # a city or county government
+    # a school's or hospital's own 處室 (總務處, 輔導室, 護理部): never the city's, though it runs the school
+    "institution": re.compile(r"(?:處|室|組|中心|部|館|科)$"),
 }
 _INSTITUTION = re.compile(
     r"[\u4e00-\u9fff]{2,16}?(?:國民中學|國民小學|高級中等學校|高級中學|高級職業學校|大學|學院|學校|醫院|國中|國小|高中|高職)"
 )
+_SCHOOL_OUTSIDE = re.compile(r"局$|政府|^(?:教育|衛生|社會|民政|工務)處$")
 _HOST = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:部|署|局|處)(?![\u4e00-\u9fff]{0,1}[長])")
 _OWN_GOVERNMENT = re.compile(r"^(?:縣政府|市政府|縣府|市府|本府|本縣|本市)(?=[\u4e00-\u9fff]{2})")
 _TOWNSHIP_OFFICE = re.compile(r"^(?:[鄉鎮市區])?公所")
@@ -53,7 +56,10 @@ class Host:
             return None
         if _QUALIFIED.match(name) or name.startswith("各"):
             return None
-        if self.name is None or self.level is None:  # 臺南市災害應變中心's minutes: 工務局 is still the city's
+        own = self.level == "institution" and _UNITS_OF["institution"].search(name) and not _SCHOOL_OUTSIDE.search(name)
+        if own and name != self.name:  # 總務處 in a school's minutes: its own, written as the school writes it
+            return name
+        if self.name is None or self.level in (None, "institution"):  # 臺南市災害應變中心's minutes: 工務局 is still the city's
             government = self.government or ""
             return government + name if government.endswith("政府") and _UNITS_OF["local"].search(name) else None
         if _UNITS_OF[self.level].search(name) and name != self.name and not name.endswith("公司"):
@@ -78,7 +84,7 @@ def _host(text: str, government: str | None, directory: AgencyDirectory) -> Host
     mentions = directory.scan(text, government=government)
     school = _INSTITUTION.search(text)  # 高雄市立蚵寮國民中學…校務會議: its 教務處 is written plain
     if school and (school.start() == 0 or not mentions or mentions[0].start > 0):
-        return Host(school.group(), None, government)
+        return Host(school.group(), "institution", government)
     name: str | None = None
     kind = ""
     if mentions and mentions[0].start == 0 and mentions[0].name:

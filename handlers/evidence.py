@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from pathlib import Path
 
 from bot.context import Context
 from bot.dates import roc_short
@@ -23,7 +24,7 @@ from handlers.common import find_item, visible_items
 from handlers.progress import Round, standing
 from handlers.replies import COMMAND_REPLY, HASH_ONLY, HASH_REPLY, _agency_for, check_length, is_late
 from storage.evidence import EvidenceView
-from storage.views import ItemView
+from storage.views import BodyView, ItemView
 
 router = Router()
 FOLLOWS = timedelta(minutes=10)  # a file this soon after a reply, by the same person, goes with it
@@ -265,12 +266,23 @@ def with_files(ctx: Context, item: ItemView, found: tuple[AgencyStatus, ...],
 
 def evidence_zip(msg: Incoming, rest: str, ctx: Context) -> list[Outgoing]:
     """報告 6 附件: one meeting's 佐證 as a zip (the items its report lists), by link, valid 7 days."""
-    from bot.evidence.bundle import entries_of, write_zip
     from handlers.common import pick_body
-    from handlers.reports import report_items
 
     body, meeting = pick_body(ctx, rest)
-    items, window, name = report_items(ctx, body, meeting or "next")
+    built = build_zip(ctx, body, meeting or "next")
+    if isinstance(built, str):
+        return [Outgoing(built)]
+    path, link, count, name = built
+    size = size_text(path.stat().st_size)
+    return [Outgoing(f"{name}的佐證 {count} 個檔案（{size}，依案號與機關分資料夾，附索引）：\n{link}\n連結 7 日內有效。")]
+
+
+def build_zip(ctx: Context, body: BodyView, meeting: str) -> tuple[Path, str, int, str] | str:
+    """One meeting's 佐證 as a zip in the files folder (path, link, file count, meeting), or why there is none."""
+    from bot.evidence.bundle import entries_of, write_zip
+    from handlers.reports import report_items
+
+    items, window, name = report_items(ctx, body, meeting)
     found = []
     for item in items:
         picked: dict[int, EvidenceView] = {}
@@ -280,11 +292,10 @@ def evidence_zip(msg: Incoming, rest: str, ctx: Context) -> list[Outgoing]:
         found.append((item.label, item.subject or item.text[:20], sorted(picked.values(), key=lambda f: f.at)))
     entries = entries_of(found)
     if not entries:
-        return [Outgoing(f"{name}的列管案目前沒有佐證檔案。")]
+        return f"{name}的列管案目前沒有佐證檔案。"
     path, link = links(ctx).reserve(f"{body.name}_{name}_佐證.zip")
     count = write_zip(path, entries, lambda ids: ctx.store.evidence_contents(file_ids=ids), ctx.tz)
-    size = size_text(path.stat().st_size)
-    return [Outgoing(f"{name}的佐證 {count} 個檔案（{size}，依案號與機關分資料夾，附索引）：\n{link}\n連結 7 日內有效。")]
+    return path, link, count, name
 
 
 def usage_text(ctx: Context) -> str:

@@ -65,6 +65,26 @@ async def download(request: web.Request, desk: Desk) -> web.StreamResponse:
         "Cache-Control": "no-store"})
 
 
+@page
+async def evidence(request: web.Request, desk: Desk) -> web.StreamResponse:
+    """The meeting's 佐證 as a zip, built on disk (a meeting's files are never in memory at once)."""
+    from handlers.evidence import build_zip
+
+    if desk.body is None:
+        return render_page(request, "empty.html", desk=desk, title="報告")
+    try:
+        built = await asyncio.to_thread(build_zip, desk.context(), desk.body, _meeting(request))
+    except UserError as refusal:
+        built = str(refusal)
+    if isinstance(built, str):
+        return render_page(request, "message.html", desk=desk, status=404, title="沒有佐證", message=built)
+    path, _, _, _ = built
+    return web.FileResponse(path, headers={
+        "Content-Type": "application/zip", "Cache-Control": "no-store",
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(path.name)}"})
+
+
 def install(app: web.Application) -> None:
     app.router.add_get("/report", preview)
     app.router.add_get("/report/download", download)
+    app.router.add_get("/report/evidence", evidence)

@@ -26,3 +26,21 @@ async def test_the_item_page_shows_a_replys_photo_and_document(seeded: Desk, cli
     response = await client.get(link)
     assert response.status == 200 and await response.read() == JPEG
     assert response.headers["Content-Type"] == "image/jpeg"
+
+
+async def test_the_report_page_downloads_the_meetings_evidence_as_a_zip(
+        seeded: Desk, client: TestClient) -> None:  # type: ignore[type-arg]
+    import io
+    import zipfile
+
+    education, bot = seeded.education, seeded.bot
+    await sign_in(client, bot)
+    assert (await client.get("/report/evidence")).status == 404  # nothing sent yet: said, not an empty zip
+    ctx = bot.context(actor=bot.actor_for(education.message("")))
+    await received(education.message("#1", message_id="m1"), "函文.pdf", PDF, ctx)
+    assert 'href="/report/evidence' in await (await client.get("/report")).text()
+
+    response = await client.get("/report/evidence")
+    assert response.status == 200 and response.headers["Content-Disposition"].startswith("attachment;")
+    with zipfile.ZipFile(io.BytesIO(await response.read())) as z:
+        assert [n for n in z.namelist() if n.endswith("函文.pdf")] and "索引.csv" in z.namelist()

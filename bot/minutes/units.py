@@ -68,6 +68,20 @@ class Host:
         return None
 
 
+_TERM = re.compile(r"^第[\s\d一二三四五六七八九十]{1,4}屆(?:第[\s\d一二三四五六七八九十]{1,4}次)?")
+_COMMITTEE = re.compile(r"[\u4e00-\u9fff]{0,14}?(?:管理委員會|管委會|理事會|監事會|委員會|協會|公會|學會)")
+
+
+def own_body(title: str, body: str | None) -> str | None:
+    """The committee whose minutes these are (長虹天廈社區管理委員會, 管委會), which owns what it
+    decides for itself (本大樓決定於管理室設置意見箱) and whose 幕僚 are its own staff."""
+    for source in (body, title):
+        text = _TERM.sub("", "".join(fold(source or "").split()))
+        if m := _COMMITTEE.match(text):
+            return m.group()
+    return None
+
+
 def find_host(title: str, government: str | None, directory: AgencyDirectory) -> Host:
     """The body's own organisation, from the start of its title (臺中市政府社會局113年第5次主管會報)."""
     text = "".join(fold(title).split()).lstrip("【「『[(（")

@@ -25,6 +25,7 @@ from bot.minutes.sweep import (
     context_of,
     decided,
     instructs,
+    must_by,
     ought,
     passive_context,
     praises,
@@ -38,6 +39,7 @@ _SKIPPED_SECTIONS = ("header", "closing")
 _SENTENCE = re.compile(r"[^；;。]+")
 # 下次會議時間另訂: the next meeting announced, nobody asked to do anything
 _STAFF = ("幕僚", "幕僚單位")
+_THAT_UNIT = re.compile(r"該[局處署所校院會家隊]")
 _SCHEDULE = re.compile(r"下\s*次\s*(?:會議|開會)\s*(?:時間|日期|地點)")
 
 
@@ -63,8 +65,10 @@ class Scope:
 
 class DecisionReader:
     def __init__(self, roles: RoleFinder, meeting_date: date | None, warnings: Warnings,
-                 chair: str | None = None, title: str | None = None, own: str | None = None) -> None:
+                 chair: str | None = None, title: str | None = None, own: str | None = None,
+                 visited: str | None = None) -> None:
         self.roles = roles
+        self.visited = visited  # the unit an inspection visits: told what to do, often as 該局
         self.own = own  # the committee itself: owner of what it decides naming nobody
         self.chair = chair
         self.title = "".join((title or "").split())
@@ -202,7 +206,7 @@ class DecisionReader:
         directive = self.roles.has_request(part) or (asks and bool(self.roles.requested(part)))
         confidence, reason = weigh(Evidence(
             scope.context, scope.label or scope.heading, tuple(o.shown for o in owners), inferred, directive,
-            bool(due.value or scope.lead_due), part, instructs(part), decided(part),
+            bool(due.value or scope.lead_due), part, instructs(part), decided(part), must_by(part),
         ))
         if due.problem and confidence >= TAKEN:
             self.warnings.add(f"{due.problem}（{scope.source}）。")
@@ -241,6 +245,8 @@ class DecisionReader:
         if self.roles.acts(part):  # 國民健康署持續推動…: the point names who acts
             return self.roles.subject(part), False
         named = self._case_owners(scope) or self.roles.subject(part)
+        if not named and self.visited and (instructs(part) or _THAT_UNIT.search(part)):
+            named = self.roles.named(self.visited).owners[:1] or [Owner(self.visited, None, LEAD)]
         if not named and self.own and decided(part):  # 本大樓決定於管理室設置意見箱: the committee's own work
             named = [Owner(self.own, self.own, LEAD)]
         return named, bool(named)

@@ -46,6 +46,7 @@ class Evidence:
     text: str = ""
     instructed: bool = False
     decided: bool = False  # 管委會決議與…簽約: the body decided, written as a verb
+    must: bool = False  # 務必應於明年汛期前完成: what has to be done by a time, named or not
 
 
 def weigh(evidence: Evidence) -> tuple[float, str]:
@@ -68,6 +69,9 @@ def weigh(evidence: Evidence) -> tuple[float, str]:
         reasons.append("寫明會議決定")
     elif evidence.instructed and not evidence.directive:  # 指示, 要求: a leader's instruction, told
         score += 0.25
+    elif evidence.must and not evidence.directive:
+        score += 0.25
+        reasons.append("寫明須於期限前完成")
     if evidence.due:
         score += 0.05
         reasons.append("有期限")

@@ -14,7 +14,7 @@ from bot.minutes.outline import build_outline
 from bot.minutes.paragraphs import Para, paragraphs
 from bot.minutes.roles import RoleFinder
 from bot.minutes.textutil import fold
-from bot.minutes.units import find_host, own_body
+from bot.minutes.units import find_host, own_body, visited_unit
 from bot.minutes.warnings import Warnings
 from config.directory import Agency, AgencyDirectory
 
@@ -36,7 +36,7 @@ def extract(text: str, *, directory: AgencyDirectory, body: str | None = None) -
     paras = paragraphs(lines)
     reader = DecisionReader(RoleFinder(directory, government, host), meeting.date, warnings,
                             meeting.chair or likely_chair(paras), meeting.title,
-                            own_body(meeting.title or "", meeting.body))
+                            own_body(meeting.title or "", meeting.body), visited_unit(text))
     reader.read(build_outline(paras, meeting.date))
     warnings.released_with_work(reader.reviews, reader.items)
     if not reader.items and not reader.reviews:

@@ -67,6 +67,8 @@ def read_header(lines: list[str]) -> tuple[Meeting, list[str]]:
     warnings = []
     hits = [hit for hit in (first_date(d) for d in dates) if hit and hit.value]
     in_title = first_date(meeting.title or "")
+    if not (in_title and in_title.value):  # …業務紀要 / 113年10月15日: the date under the title, or in the first lines of a report
+        in_title = next((hit for line in title_lines if (hit := first_date(line)) and hit.value), in_title)
     if hits:
         meeting.date = hits[0].value
     elif in_title and in_title.value:  # 縣務會議紀錄（中華民國一百十二年十二月五日）
@@ -79,7 +81,7 @@ def read_header(lines: list[str]) -> tuple[Meeting, list[str]]:
 
 
 _NOISE = re.compile(r"[>＞|]|(?:日期|時間|人次)\s*[:：]|首頁|字級|列印|分享|瀏覽|回上一?頁|回首頁|點閱|發布|更新日期|facebook|line", re.IGNORECASE)
-_MINUTES_WORD = re.compile(r"紀錄|記錄|會議|會報|議事錄|逐字稿|會談|座談")
+_MINUTES_WORD = re.compile(r"紀錄|記錄|會議|會報|議事錄|逐字稿|會談|座談|紀要")
 
 
 def _label_alone(lines: list[str]) -> list[str]:
@@ -104,8 +106,9 @@ def _title(lines: list[str]) -> list[str]:
     minutes (…會議紀錄) and, when it continues one, the line before it (桃園市…委員會 / 107年第2次會議紀錄)."""
     kept = [line for line in lines if not _NOISE.search(fold(line)) and not _mostly_latin(line)]
     named = next((i for i, line in enumerate(kept) if _MINUTES_WORD.search(squeeze(line))), None)
-    if named is None:
-        return kept[:4]
+    if named is None:  # no line names the minutes: the lines before the first sentence of prose
+        prose = next((i for i, line in enumerate(kept) if "。" in line), len(kept))
+        return kept[: min(4, max(1, prose))]
     before = kept[named - 1] if named else ""
     joined = bool(before) and not re.search(r"[A-Za-z]|^\d", before)  # 1 de 4, SlideShare …: page furniture
     return kept[named - 1 : named + 1] if joined else kept[named : named + 1]

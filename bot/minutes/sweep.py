@@ -76,10 +76,15 @@ _DECIDED = re.compile(r"(?:^|[，,；;：:])[^，,；;：:。]{0,8}?決(?:定|�
 _ADOPTED = re.compile(r"照案通過|原案通過|修正通過|通過|洽悉|備查|確認|同意")
 # Weaker: what ought to be done (本校應…, 更要…), taken only when someone is named as doing it.
 _SOFT = re.compile(r"(?<![因反回對供適相呼響順感答理])應(?![用變對徵允邀屆])|須|務必|必須|更要|也要|仍要")
+# 務必應於明年汛期前完成, 應於104年前先打除: a must with a time to do it by
+_MUST = re.compile(r"務必|必須|(?<![因反回對供適相呼響順感答理])應(?![用變對徵允邀屆])|須(?!知)")
+_BY_TIME = re.compile(r"(?:年|月|日|底|期|季|週|周|節|會議)\s*(?:以)?前|[日週周天月年]\s*內(?:完成|辦理|提出)")
+_LEAD_IN = re.compile(r"如下\s*[:：]\s*$")
 _NOTED = re.compile(r"^(?:洽悉|確認|備查|同意備查|准予備查|予以備查|照案通過|修正通過|原案通過|通過|無|准予|感謝|謝謝)[。，,；;]?")
 _ANNOUNCED = re.compile(r"下次(?:會議|開會)(?:時間|日期|地點)|另行通知|散會")
 _PRAISE = re.compile(r"肯定|嘉許|嘉勉|辛勞|辛苦|感謝|表現優異|成效良好|值得")
-_SENTENCE = re.compile(r"[^。！？!?]+[。！？!?]*")
+# …指示如下：X。 — the lead-in is not the instruction: X starts a sentence of its own
+_SENTENCE = re.compile(r"(?:[^。！？!?如]|如(?!下\s*[:：]))+(?:如下\s*[:：]|[。！？!?]*)")
 _CHAIR = re.compile(r"主席|主持人|召集人")
 _OPENING = re.compile(r"致詞|致辭|報告")
 
@@ -92,6 +97,12 @@ def aside(text: str) -> bool:
 
 def ought(text: str) -> bool:
     return bool(_SOFT.search(text))
+
+
+def must_by(text: str) -> bool:
+    """A must with a deadline after it (務必…於104年前完成), not a rule that only says what ought to be."""
+    m = _MUST.search(text)
+    return m is not None and _BY_TIME.search(text, m.end()) is not None
 
 
 def praises(text: str) -> bool:
@@ -133,7 +144,7 @@ class Sweep:
 
     def consider(self, text: str, scope: Scope) -> None:
         """One passage outside any decision: an item or a candidate when it asks someone to act."""
-        if not _ASKS.search(text) or _PROCEDURE.search(text):
+        if not _ASKS.search(text) or _PROCEDURE.search(text) or _LEAD_IN.search(text):
             return
         if scope.context in ("explain", "petition", "speech", "summary", "embedded", "quote") and not _REQUEST_WORD.search(text):
             return  # only an explicit request there is worth showing; a long 說明 is not scanned for names

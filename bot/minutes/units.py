@@ -82,6 +82,15 @@ def own_body(title: str, body: str | None) -> str | None:
     return None
 
 
+_VISIT = re.compile(r"(?:到|赴|前往|蒞臨)\s*(?P<unit>[\u4e00-\u9fff]{2,12}?)\s*(?:視導|視察|訪視|巡視|督導|考察)")
+
+
+def visited_unit(text: str) -> str | None:
+    """赴第九河川局視察, 到花蓮榮家視導: an inspection's instructions are for the unit inspected."""
+    m = _VISIT.search(fold(text[:3000]))
+    return m.group("unit") if m else None
+
+
 def find_host(title: str, government: str | None, directory: AgencyDirectory) -> Host:
     """The body's own organisation, from the start of its title (臺中市政府社會局113年第5次主管會報)."""
     text = "".join(fold(title).split()).lstrip("【「『[(（")

@@ -30,6 +30,7 @@ from bot.minutes.sweep import (
     passive_context,
     praises,
     sentences,
+    spoken,
 )
 from bot.minutes.tables import read_table
 from bot.minutes.textutil import squeeze_cjk
@@ -206,7 +207,8 @@ class DecisionReader:
         directive = self.roles.has_request(part) or (asks and bool(self.roles.requested(part)))
         confidence, reason = weigh(Evidence(
             scope.context, scope.label or scope.heading, tuple(o.shown for o in owners), inferred, directive,
-            bool(due.value or scope.lead_due), part, instructs(part), decided(part), must_by(part),
+            bool(due.value or scope.lead_due), part, instructs(part) or spoken(part, scope.context), decided(part),
+            must_by(part),
         ))
         if due.problem and confidence >= TAKEN:
             self.warnings.add(f"{due.problem}（{scope.source}）。")

@@ -32,7 +32,9 @@ _WORD_ONLY = re.compile(
     r"^\s*(?:" + "|".join(re.escape(w) for w, f in _LABEL_WORDS if f != "others") + r")\s*$"
 )
 _SECTION = re.compile(r"^\s*(?:(?:[壹貳參肆伍陸柒捌玖]?拾)?[壹貳參肆伍陸柒捌玖]|[一二三四五六七八九十]{1,3}|\d{1,2})\s*[、.]\s*")
+_SPOKEN = re.compile(r"[，,。？?！!].*[，,。？?！!]")
 _NUMBER = re.compile(rf"第\s*(?P<n>{NUM})\s*次")
+_SESSION_THEN_COMMITTEE = re.compile(r"\s*(?:定期|臨時)\s*大?\s*會\s*[\u4e00-\u9fff]{0,8}?委員會")
 _CUT = re.compile(rf"\s*[(（]?\s*(?:{NUM}\s*年\s*度?\s*)?(?:第\s*{NUM}\s*屆\s*)?第\s*{NUM}\s*次.*$")
 _MINUTES = re.compile(r"\s*(?:紀錄|記錄)\s*$")
 _CONTENT = re.compile(r"\s*(?:決定|決議|案由|提案|報告事項|討論事項|臨時動議)")
@@ -51,6 +53,8 @@ def read_header(lines: list[str]) -> tuple[Meeting, list[str]]:
         found = _fields(line[offset:], rest)
         if found:
             for name, value in found.items():
+                if name == "chair" and _SPOKEN.search(value):
+                    continue  # 主   席:好,那個這邊… — the chair speaking in a verbatim record, not a name
                 fields.setdefault(name, value)
             dates += [found["date"]] if "date" in found else []
         elif _SECTION.match(folded) or _CONTENT.match(rest) or (not fields and len(title_lines) >= 8):
@@ -144,5 +148,8 @@ def body_of(title: str) -> str | None:
 
 
 def number_of(title: str) -> int | None:
-    found = list(_NUMBER.finditer(fold(title)))  # 第6次定期會第12次會議: the meeting's own is the last
+    folded = fold(title)
+    found = list(_NUMBER.finditer(folded))  # 第6次定期會第12次會議: the meeting's own is the last
+    if found and _SESSION_THEN_COMMITTEE.match(folded, found[-1].end()):
+        return None  # 第5次定期會程序委員會議事錄: the council's session is numbered, the committee's meeting not
     return zh_int(found[-1].group("n")) if found else None

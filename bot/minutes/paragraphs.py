@@ -22,7 +22,7 @@ _MARKERS = [
     ("hpar", r"\d{1,2}\s*\)"),
     ("circ", r"[①-⑳]\s*[、.]?"),
     ("gan", r"[甲乙丙丁戊己庚辛壬癸]\s*[、.]"),
-    ("bullet", r"[●•○◎■□◆◇▪►➢✓・‧]"),
+    ("bullet", r"[●•○◎■□◆◇▪►➢✓・‧](?![○〇Ｏ])"),  # ○○市立醫院: a name left out, not a bullet
 ]
 MARKER = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _MARKERS))
 _MARKER = MARKER
@@ -78,6 +78,9 @@ _NAMED = re.compile(r"^(?P<who>[\u4e00-\u9fff○〇Ｏ]{2,4}|[\u4e00-\u9fff]{2,1
 _TURN_ALONE = re.compile(
     rf"^[^\s:：，,。、；「」()（）]{{0,10}}(?:{_TITLES})(?:[(（][^)）]{{1,12}}[)）])?\s*$"
 )
+# 主席：好，那這樣… — the chair speaking in a verbatim record, not the header's 主席：姓名
+_CHAIR_SPEAKS = re.compile(r"^\s*主\s*(?:席|持\s*人)\s*$")
+_SPEECH = re.compile(r"[，,。？?！!]")
 _SESSION = re.compile(r"^[^\s:：]{1,12}\s+(?:開會|會議)?(?:時間|日期)\s*[:：]\s*(?=\S*\d)")
 _NOT_SPEAKER = re.compile(r"出|列席|請假|與會|紀錄|記錄|應到|實到|缺席")
 _TURN = re.compile(
@@ -181,6 +184,8 @@ def _opening(line: str) -> Para | None:
     _split_head(para, stripped)
     if para.kind != "text" and para.label_kind != "header":
         return para
+    if para.label_kind == "header" and _CHAIR_SPEAKS.match(para.label) and _SPEECH.search(para.body):
+        return Para("turn", label=squeeze_cjk(para.label), head=para.head, body=para.body)  # 主   席:好,那這樣…
     if (m := _TURN.match(folded)) and not _NOT_SPEAKER.match(m.group("who")):
         return Para("turn", label=squeeze_cjk(stripped[: m.end("who")]), head=stripped[: m.end()], body=stripped[m.end() :])
     if para.kind != "text":

@@ -45,6 +45,8 @@ _CLAUSE_START = re.compile(r"(?:^|[，,；;。：:])\s*(?:並|另|再|且|而|�
 _CLAUSE = re.compile(r"[，,；;]\s*(?:並|另|再)?\s*")
 # The most general collectives: everyone present, not an addressee of their own.
 _GENERIC = re.compile(r"^各\s*(?:相關)?\s*(?:單\s*位|機\s*關|主\s*管|同\s*仁)\s*$")
+# Spoken to: 你們議事組下次…, 你再跟總務組講一下 — the unit named right after is the one to act.
+_YOU = re.compile(r"你們?\s*(?:再|先|就)?\s*(?:跟|和|通知|請)?\s*")
 _HELPS = re.compile(r"\s*(?:也|亦|並|則|再)?\s*(?:提供|協助|配合|協辦|支援|籌措|派員|會同|補充|參與|共同)")
 
 
@@ -97,6 +99,7 @@ class RoleFinder:
         asked = self._labelled(text, folded, at)  # roles the minutes state win
         anchors: list[tuple[int, Mention | None]] = [(m.end(), None) for m in _REQUEST.finditer(folded)]
         anchors += [(m.end(), None) for m in _BY.finditer(folded) if self._by_owner(text, folded, at, m.end())]
+        anchors += [(m.end(), None) for m in _YOU.finditer(folded)]  # 你們議事組…, 你再跟總務組講…
         anchors += [(m.start, m) for m in mentions if m.name and _MODAL.match(folded, m.end)]  # 本部各司署應…
         told: set[str] = set()  # named only as a clause's subject (各單位亦應…), never after 請
         for clause in _CLAUSE_START.finditer(folded):  # 各鄉鎮市公所應…: a clause's subject

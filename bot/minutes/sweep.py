@@ -79,6 +79,11 @@ _SOFT = re.compile(r"(?<![因反回對供適相呼響順感答理])應(?![用變
 # 務必應於明年汛期前完成, 應於104年前先打除: a must with a time to do it by
 _MUST = re.compile(r"務必|必須|(?<![因反回對供適相呼響順感答理])應(?![用變對徵允邀屆])|須(?!知)")
 _BY_TIME = re.compile(r"(?:年|月|日|底|期|季|週|周|節|會議)\s*(?:以)?前|[日週周天月年]\s*內(?:完成|辦理|提出)")
+# The chair speaking to staff: 你們議事組下次提早…, 你再跟總務組講一下, 下次把桌牌做上來 — asked, without 請.
+_SPOKEN = re.compile(
+    r"你們?\s*[\u4e00-\u9fff]{0,5}?(?:再|先|要(?!不)|去|幫|把|跟|通知|準備|提早|處理|改|送|查|確認)"
+    r"|(?:下次|下一次|回去|會後)\s*(?:就|再|要)?\s*把"
+)
 _LEAD_IN = re.compile(r"如下\s*[:：]\s*$")
 _NOTED = re.compile(r"^(?:洽悉|確認|備查|同意備查|准予備查|予以備查|照案通過|修正通過|原案通過|通過|無|准予|感謝|謝謝)[。，,；;]?")
 _ANNOUNCED = re.compile(r"下次(?:會議|開會)(?:時間|日期|地點)|另行通知|散會")
@@ -105,6 +110,11 @@ def must_by(text: str) -> bool:
     return m is not None and _BY_TIME.search(text, m.end()) is not None
 
 
+def spoken(text: str, context: str) -> bool:
+    """An instruction the chair speaks without 請 (你再通知他們…)."""
+    return context == "chair" and bool(_SPOKEN.search(text)) and not _PRAISE.search(text)
+
+
 def praises(text: str) -> bool:
     return bool(_PRAISE.search(text))
 
@@ -123,7 +133,8 @@ def sentences(text: str) -> list[str]:
 
 
 def is_chair(speaker: str, chair: str | None) -> bool:
-    """主席, 主持人, or the chair as the header names them (李次長宗翰)."""
+    """主席 (主   席 as a record spaces it), 主持人, or the chair as the header names them (李次長宗翰)."""
+    speaker = "".join(speaker.split())
     if _CHAIR.search(speaker):
         return True
     return any(_same_person(speaker, name) for name in (chair or "").split("、") if name)
@@ -144,11 +155,12 @@ class Sweep:
 
     def consider(self, text: str, scope: Scope) -> None:
         """One passage outside any decision: an item or a candidate when it asks someone to act."""
-        if not _ASKS.search(text) or _PROCEDURE.search(text) or _LEAD_IN.search(text):
+        said = spoken(text, scope.context)
+        if not (_ASKS.search(text) or said) or _PROCEDURE.search(text) or _LEAD_IN.search(text):
             return
         if scope.context in ("explain", "petition", "speech", "summary", "embedded", "quote") and not _REQUEST_WORD.search(text):
             return  # only an explicit request there is worth showing; a long 說明 is not scanned for names
-        if self.reader.actionable(text) or _INSTRUCTS.search(text) or _SOFT.search(text) or decided(text):
+        if self.reader.actionable(text) or _INSTRUCTS.search(text) or _SOFT.search(text) or decided(text) or said:
             self.reader.place(self.reader.item(text, text, scope))
 
     def subtree(self, node: Node, scope: Scope) -> None:

@@ -31,6 +31,10 @@ _CONTEXTS: dict[str, tuple[float, str]] = {
 }
 # 可以請…協助, 如有需要請… — politeness in a speech, not an assignment.
 _COURTESY = re.compile(r"可以請|如有需要|有需要的話|歡迎|謝謝|感謝")
+# 13:00 調查小組到場…: a timeline of what happened, not a decision.
+_TIMELINE = re.compile(r"^\s*\d{1,2}\s*[:：]\s*\d{2}(?!\d)")
+# 勉勵的話: 期勉同仁, 相互學習, 共同努力, 決心 — encouragement, not work.
+_EXHORT = re.compile(r"期勉|勉勵|勖勉|期許|相互學習|共同努力|繼續努力|一起努力|決心")
 # (三)某日專案小組會議結論：請… / 依上次會議決議，請… — an earlier meeting's conclusion retold.
 _RECOUNTED = re.compile(r"(?:會議|小組|上次|前次|歷次).{0,8}(?:結論|決議|決定|裁示)\s*[:：，,]|依.{0,10}(?:決議|結論|裁示)")
 
@@ -82,6 +86,12 @@ def weigh(evidence: Evidence) -> tuple[float, str]:
     if _COURTESY.search(evidence.text):
         score -= 0.3
         reasons.append("像是客套用語")
+    if _TIMELINE.match(evidence.text):
+        score -= 0.3
+        reasons.append("像是會議經過的時間記事")
+    if _EXHORT.search(evidence.text) and not evidence.due:
+        score -= 0.2
+        reasons.append("像是勉勵的話")
     if _RECOUNTED.search(evidence.text):
         score -= 0.3
         reasons.append("轉述先前會議的結論")

@@ -70,7 +70,7 @@ _ASKS = re.compile(
 )
 _REQUEST_WORD = re.compile(r"請|責成|交由|交辦|麻煩|要求")
 # Outside a decision label, prose asks in other words too: 校長指示再研議…
-_INSTRUCTS = re.compile(r"(?<![曾已所])(?:指示|裁示|要求)(?![事:：])")
+_INSTRUCTS = re.compile(r"(?<![曾已所])(?:指示|裁示|要求)(?![事:：的])")
 # 管委會決議與…簽約, 本大樓決定於…設置: a decision told as a verb (not 決議：, 決議如下, 照案通過)
 _DECIDED = re.compile(r"(?:^|[，,；;：:])[^，,；;：:。]{0,8}?決(?:定|議)(?![:：，,。]|如下|事項|案|之|內容|結果|辦理情形|是否|不)")
 _ADOPTED = re.compile(r"照案通過|原案通過|修正通過|通過|洽悉|備查|確認|同意")

@@ -18,7 +18,8 @@ from bot.minutes.evidence import TAKEN, Evidence, weigh
 from bot.minutes.model import Item, Review
 from bot.minutes.outline import Node
 from bot.minutes.rocdate import find_due
-from bot.minutes.roles import LEAD, Owner, Owners, RoleFinder
+from bot.minutes.roles import Owner, Owners, RoleFinder
+from bot.minutes.selfref import SelfRefs
 from bot.minutes.sweep import (
     Sweep,
     aside,
@@ -39,8 +40,6 @@ from bot.minutes.warnings import Warnings
 _SKIPPED_SECTIONS = ("header", "closing")
 _SENTENCE = re.compile(r"[^；;。]+")
 # 下次會議時間另訂: the next meeting announced, nobody asked to do anything
-_STAFF = ("幕僚", "幕僚單位")
-_THAT_UNIT = re.compile(r"該[局處署所校院會家隊]")
 _SCHEDULE = re.compile(r"下\s*次\s*(?:會議|開會)\s*(?:時間|日期|地點)")
 
 
@@ -69,8 +68,7 @@ class DecisionReader:
                  chair: str | None = None, title: str | None = None, own: str | None = None,
                  visited: str | None = None) -> None:
         self.roles = roles
-        self.visited = visited  # the unit an inspection visits: told what to do, often as 該局
-        self.own = own  # the committee itself: owner of what it decides naming nobody
+        self.selves = SelfRefs(roles, own, visited)
         self.chair = chair
         self.title = "".join((title or "").split())
         self.meeting_date = meeting_date
@@ -237,9 +235,7 @@ class DecisionReader:
             named = self._case_owners(scope)
             if named:
                 return [o for o in owners if not o.placeholder] + [o for o in named if o not in owners], True
-        if self.own and any(o.written in _STAFF for o in owners):  # 請幕僚再徵詢…: the committee's own staff
-            owners = [o for o in owners if o.written not in _STAFF]
-            owners.insert(0, Owner(self.own, self.own, LEAD))
+        owners = self.selves.substitute(owners)
         if owners:
             return owners, False
         if scope.lead:
@@ -247,10 +243,7 @@ class DecisionReader:
         if self.roles.acts(part):  # 國民健康署持續推動…: the point names who acts
             return self.roles.subject(part), False
         named = self._case_owners(scope) or self.roles.subject(part)
-        if not named and self.visited and (instructs(part) or _THAT_UNIT.search(part)):
-            named = self.roles.named(self.visited).owners[:1] or [Owner(self.visited, None, LEAD)]
-        if not named and self.own and decided(part):  # 本大樓決定於管理室設置意見箱: the committee's own work
-            named = [Owner(self.own, self.own, LEAD)]
+        named = named or self.selves.fallback(part)  # 本大樓決定…, 亦指示該局…
         return named, bool(named)
 
     def _case_owners(self, scope: Scope) -> list[Owner]:

@@ -47,7 +47,7 @@ _CLAUSE = re.compile(r"[，,；;]\s*(?:並|另|再)?\s*")
 _GENERIC = re.compile(r"^各\s*(?:相關)?\s*(?:單\s*位|機\s*關|主\s*管|同\s*仁)\s*$")
 # Spoken to: 你們議事組下次…, 你再跟總務組講一下 — the unit named right after is the one to act.
 _YOU = re.compile(r"你們?\s*(?:再|先|就)?\s*(?:跟|和|通知|請)?\s*")
-_HELPS = re.compile(r"\s*(?:也|亦|並|則|再)?\s*(?:提供|協助|配合|協辦|支援|籌措|派員|會同|補充|參與|共同)")
+_HELPS = re.compile(r"\s*(?:也|亦|並|則|再)?\s*(?:提供|協助|配合|協辦|支援|籌措|派員|會同|補充|參與|共同|督導|追蹤)")
 
 
 def _distinct(owners: list[Owner], told: set[str]) -> list[Owner]:

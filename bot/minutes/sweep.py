@@ -128,8 +128,12 @@ def decided(text: str) -> bool:
     return m is not None and not _ADOPTED.search(text, m.end(), m.end() + 6)
 
 
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+def sentences(text: str, clauses: bool = False) -> list[str]:
+    """Sentences; with `clauses`, prose's ；-joined clauses too (…務必於明年6月前完成；並要求該院…)."""
+    found = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    if clauses:
+        found = [c.strip() for s in found for c in re.split(r"(?<=[；;])", s) if c.strip()]
+    return found
 
 
 def is_chair(speaker: str, chair: str | None) -> bool:
@@ -178,7 +182,7 @@ class Sweep:
         if scope.context == "topic":
             scope = replace(scope, context="prose")
         title = self.reader.title
-        for sentence in sentences(text):
+        for sentence in sentences(text, clauses=True):
             squeezed = "".join(sentence.split())
             if len(title) >= 6 and squeezed.startswith(title[:12]) and len(squeezed) <= 3 * len(title):
                 continue  # the title (a news headline: 縣長指示加強春節疏運) is not a decision

@@ -32,6 +32,8 @@ _ACTS = re.compile(r"(?<=[處局署司部會科室組課所隊])(?:研擬|研議
 _TOPIC = re.compile(r"\s*(?:有關|關於|針對|另|並)?\s*")
 _NOT_WORK = re.compile(r"\s*(?:說明|報告)|[^。；;]{0,16}?(?:主講|主持|擔任|致詞|簡報|介紹|帶領)")
 _ROLE_LABEL = re.compile(r"(?P<role>主辦|主責|協辦)\s*(?:單位|機關)\s*[:：為]?\s*|(?P<short>主辦|協辦)\s*[:：]\s*")
+_WITH = re.compile(r"(?:會同|協同|偕同|邀同)\s*")
+_MODIFIER = re.compile(r"\s*(?:所(?:提|報|送|擬|列)|之|提出之|提出的|的)")
 _ROLE_WORD = re.compile(r"(?P<role>主辦|主政|主責|協辦)(?!人|單位|機關)")
 _SEGMENT_START = re.compile(r"[、]?\s*(?:並|另|再)?\s*(?:由|請)?\s*")
 _STOP = re.compile(r"[，,；;。：:()（）]|(?<![自理])由")
@@ -182,8 +184,13 @@ class RoleFinder:
         owners = Owners()
         for label in _ROLE_LABEL.finditer(folded):
             role = label.group("role") or label.group("short")
-            self.names.run(text, folded, at, label.end(), owners, role=ASSIST if role == "協辦" else LEAD,
-                           with_assist=False)
+            found = Owners()
+            end = self.names.run(text, folded, at, label.end(), found, role=ASSIST if role == "協辦" else LEAD,
+                                 with_assist=False)
+            if _MODIFIER.match(folded, end):
+                continue  # 主辦機關勞動部所提需求: whose request it is, not who is to act
+            for owner in found.owners:
+                owners.add(owner)
         start = 0
         for word in _ROLE_WORD.finditer(folded):
             stops = [m.end() for m in _STOP.finditer(folded, start, word.start())]
@@ -199,8 +206,15 @@ class RoleFinder:
         return owners
 
     def _helpers(self, text: str, folded: str, at: dict[int, Mention], asked: Owners) -> None:
-        """請A局研議，B局提供資料: B assists, though nobody wrote 請 before it."""
+        """請A局研議，B局提供資料: B assists, though nobody wrote 請 before it; 請A課於一個月內會同B處…:
+        B assists, though words stand between A and 會同."""
         first = min(o.at for o in asked.owners)
+        for together in _WITH.finditer(folded, first):
+            found = Owners()
+            self.names.run(text, folded, at, together.end(), found, role=ASSIST, with_assist=False)
+            for owner in found.owners:
+                if not owner.placeholder:  # 會同相關單位: nobody in particular
+                    asked.add(owner)
         for clause in _CLAUSE.finditer(folded, first):
             found = Owners()
             end = self.names.run(text, folded, at, clause.end(), found, role=ASSIST, with_assist=False)

@@ -82,3 +82,19 @@ def test_a_timeline_and_encouragement_are_shown_not_ticked(directory: AgencyDire
 
     assert not result.items
     assert len(result.candidates) >= 1
+
+
+MINISTRY = "內政部戶政資料介接工作會議紀錄\n時間：113年4月1日上午10時\n主席：林次長\n"
+
+
+def test_whose_request_it_is_does_not_make_an_owner(directory: AgencyDirectory) -> None:
+    result = run(MINISTRY + "決定：\n一、主辦機關勞動部所提資料需求，請移民署洽勞動部確認欄位。\n", directory)
+
+    assert owners_of(result, "確認欄位") == ["內政部移民署"]
+
+
+def test_with_whom_counts_though_words_stand_before_it(directory: AgencyDirectory) -> None:
+    head = "苗栗縣三義鄉民代表會第22屆第5次定期會第3次會議紀錄\n時間：113年5月1日上午9時\n主席：陳主席\n"
+    result = run(head + "決議：請鄉公所建設課於一個月內會同苗栗縣政府工務處及相關單位會勘護岸。\n", directory)
+
+    assert owners_of(result, "會勘護岸") == ["苗栗縣三義鄉公所建設課", "苗栗縣政府工務處"]

@@ -35,6 +35,7 @@ _COURTESY = re.compile(r"可以請|如有需要|有需要的話|歡迎|謝謝|�
 _TIMELINE = re.compile(r"^\s*\d{1,2}\s*[:：]\s*\d{2}(?!\d)")
 # 勉勵的話: 期勉同仁, 相互學習, 共同努力, 決心 — encouragement, not work.
 _EXHORT = re.compile(r"期勉|勉勵|勖勉|期許|相互學習|共同努力|繼續努力|一起努力|決心")
+_ASKED = re.compile(r"請|責成|交由|交辦")  # 請各局處共同努力…: asked, however encouraging
 # (三)某日專案小組會議結論：請… / 依上次會議決議，請… — an earlier meeting's conclusion retold.
 _RECOUNTED = re.compile(r"(?:會議|小組|上次|前次|歷次).{0,8}(?:結論|決議|決定|裁示)\s*[:：，,]|依.{0,10}(?:決議|結論|裁示)")
 
@@ -89,7 +90,7 @@ def weigh(evidence: Evidence) -> tuple[float, str]:
     if _TIMELINE.match(evidence.text):
         score -= 0.3
         reasons.append("像是會議經過的時間記事")
-    if _EXHORT.search(evidence.text) and not evidence.due:
+    if _EXHORT.search(evidence.text) and not (evidence.due or _ASKED.search(evidence.text)):
         score -= 0.2
         reasons.append("像是勉勵的話")
     if _RECOUNTED.search(evidence.text):

@@ -32,6 +32,8 @@ _ACTS = re.compile(r"(?<=[處局署司部會科室組課所隊])(?:研擬|研議
 _TOPIC = re.compile(r"\s*(?:有關|關於|針對|另|並)?\s*")
 _NOT_WORK = re.compile(r"\s*(?:說明|報告)|[^。；;]{0,16}?(?:主講|主持|擔任|致詞|簡報|介紹|帶領)")
 _ROLE_LABEL = re.compile(r"(?P<role>主辦|主責|協辦)\s*(?:單位|機關)\s*[:：為]?\s*|(?P<short>主辦|協辦)\s*[:：]\s*")
+# 請各局處提供資料，請研考會彙整: the one who gathers works with the collective, not instead of it.
+_COORDINATES = re.compile(r"\s*(?:[及與、]\s*[\u4e00-\u9fff]{2,8}?)?\s*(?:於[^，,。；;]{0,12})?(?:統一|負責)?\s*(?:彙整|彙辦|彙總|彙報|統籌|列管|追蹤|管考|督導)")
 _WITH = re.compile(r"(?:會同|協同|偕同|邀同)\s*")
 _MODIFIER = re.compile(r"\s*(?:所(?:提|報|送|擬|列)|之|提出之|提出的|的)")
 _ROLE_WORD = re.compile(r"(?P<role>主辦|主政|主責|協辦)(?!人|單位|機關)")
@@ -52,7 +54,7 @@ _YOU = re.compile(r"你們?\s*(?:再|先|就)?\s*(?:跟|和|通知|請)?\s*")
 _HELPS = re.compile(r"\s*(?:也|亦|並|則|再)?\s*(?:提供|協助|配合|協辦|支援|籌措|派員|會同|補充|參與|共同|督導|追蹤)")
 
 
-def _distinct(owners: list[Owner], told: set[str]) -> list[Owner]:
+def _distinct(owners: list[Owner], told: set[str], folded: str) -> list[Owner]:
     """One owner once: 區公所 after 各區公所 and 各學院系所 after 各系所 name the same addressee again
     (the first naming stays); a collective followed by some of its members asked by name gives the
     work to those members; 各單位亦應… closing a point that asks someone specific is a general
@@ -66,7 +68,7 @@ def _distinct(owners: list[Owner], told: set[str]) -> list[Owner]:
         kept.append(owner)
     for c in [o for o in kept if o.shown.startswith("各") and o.shown not in told]:
         members = [o for o in kept if o.at > c.at and not o.shown.startswith("各") and o.shown not in told
-                   and o.shown[-1] in _stem(c.shown)]
+                   and o.shown[-1] in _stem(c.shown) and not _COORDINATES.match(folded, o.at + len(o.written))]
         if members:  # 請各處室製作…，請教務處及總務處完成: the units named to do it own it
             kept.remove(c)
     first = min((o.at for o in kept if not _GENERIC.match(o.shown) and o.shown not in told), default=None)
@@ -125,7 +127,7 @@ class RoleFinder:
         ordered = sorted(asked.owners, key=lambda o: (o.role != LEAD, o.at))
         if any(not _SELF.match(o.written) for o in ordered):  # 由本校主辦…，請承辦單位: the body is the setting
             ordered = [o for o in ordered if not _SELF.match(o.written)]
-        return Owners(_distinct(ordered, told))
+        return Owners(_distinct(ordered, told, folded))
 
     def subject(self, text: str) -> list[Owner]:
         """交通隊彙整後，請於下次會議提出…: asked without a name after 請, the clause before names who."""

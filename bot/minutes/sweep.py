@@ -61,7 +61,7 @@ def passive_context(node: Node) -> str | None:
 
 # Procedure, not work: 請主席宣布開會, 請秘書宣讀上次紀錄, 煩請各委員參閱; a question asks, it does not assign.
 _PROCEDURE = re.compile(
-    r"宣[布佈讀告]|參閱|請(?:審議|公決|討論|指教|表決)|[?？]\s*$|(?:現在|接著|接下來|首先|下面|是否)請|先請[^，,。]{0,12}(?:報告|說明|簡報|介紹)|發言時|舉手|請一下"
+    r"你們?\s*(?:先|再|就)?\s*(?:說明|報告|發言|回答|介紹|補充|講)|宣[布佈讀告]|參閱|請(?:審議|公決|討論|指教|表決)|[?？]\s*$|(?:現在|接著|接下來|首先|下面|是否)請|先請[^，,。]{0,12}(?:報告|說明|簡報|介紹)|發言時|舉手|請一下"
 )
 # Cheap first looks before the names are read: anything that could ask someone to act at all.
 _ASKS = re.compile(

@@ -82,12 +82,15 @@ def own_body(title: str, body: str | None) -> str | None:
     return None
 
 
-_VISIT = re.compile(r"(?:到|赴|前往|蒞臨)\s*(?P<unit>[\u4e00-\u9fff]{2,12}?)\s*(?:視導|視察|訪視|巡視|督導|考察)")
+_VISIT = re.compile(
+    r"(?:到|赴|前往|蒞臨)\s*(?P<unit>[\u4e00-\u9fff]{1,10}?(?:局|處|署|院|家|館|校|所|中心|隊|站|場|廠|分署|公司))"
+    r"\s*(?:視導|視察|訪視|巡視|督導|考察)"
+)
 
 
 def visited_unit(text: str) -> str | None:
     """赴第九河川局視察, 到花蓮榮家視導: an inspection's instructions are for the unit inspected."""
-    m = _VISIT.search(fold(text[:3000]))
+    m = _VISIT.search(fold(text[:1200]))  # said where the record opens, not a trip mentioned later
     return m.group("unit") if m else None
 
 

@@ -27,9 +27,11 @@ def test_a_schools_units_stay_its_own_not_the_citys(directory: AgencyDirectory) 
 
 
 def test_the_units_asked_by_name_own_work_announced_to_all(directory: AgencyDirectory) -> None:
-    result = run(SCHOOL + "決議：請各處室準備資料，請教務處及學務處於9月底前彙整。\n", directory)
+    result = run(SCHOOL + "決議：\n一、請各處室製作處室牌，請教務處及學務處於9月底前完成。\n"
+                 "二、請各處室提供評鑑資料，請教務處於9月底前彙整。\n", directory)
 
-    assert owners_of(result, "請各處室") == ["教務處", "學務處"]
+    assert owners_of(result, "處室牌") == ["教務處", "學務處"]
+    assert owners_of(result, "評鑑資料") == ["各處室", "教務處"]  # who gathers works with all, not instead
 
 
 CITY = "臺南市災害應變中心第2次工作會報紀錄\n時間：113年7月25日上午10時\n主席：黃市長\n"
@@ -62,6 +64,8 @@ def test_the_chair_speaking_to_staff_asks_without_please(directory: AgencyDirect
     assert owners_of(result, "提早三天") == ["議事組"]
     assert owners_of(result, "麥克風") == ["總務組"]
     assert not any("散會" in i.text for i in result.items)
+    assert not any("先說明" in i.text for i in run(head + "主席：好，你先說明一下。\n林秘書：好。\n主席：謝謝。\n",
+                                                   directory).items)
 
 
 def test_an_inspections_instructions_go_to_the_unit_inspected(directory: AgencyDirectory) -> None:

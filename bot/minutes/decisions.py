@@ -40,7 +40,7 @@ from bot.minutes.warnings import Warnings
 _SKIPPED_SECTIONS = ("header", "closing")
 _SENTENCE = re.compile(r"[^；;。]+")
 # 下次會議時間另訂: the next meeting announced, nobody asked to do anything
-_SCHEDULE = re.compile(r"下\s*次\s*(?:會議|開會)\s*(?:時間|日期|地點)")
+_SCHEDULE = re.compile(r"下\s*次\s*(?:會議|開會)\s*(?:時間|日期|地點|(?:訂|將|預定)?於[^。；;，,]{0,14}?(?:召開|舉行|開會))")
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ _TURN_ALONE = re.compile(
 )
 # 主席：好，那這樣… — the chair speaking in a verbatim record, not the header's 主席：姓名
 _CHAIR_SPEAKS = re.compile(r"^\s*主\s*(?:席|持\s*人)\s*$")
-_SPEECH = re.compile(r"[，,。？?！!]")
+_SPEECH = re.compile(r"[。？?！!]|[，,].*[，,]")  # 主席：張市長，李副市長代理 is still the header
 _SESSION = re.compile(r"^[^\s:：]{1,12}\s+(?:開會|會議)?(?:時間|日期)\s*[:：]\s*(?=\S*\d)")
 _NOT_SPEAKER = re.compile(r"出|列席|請假|與會|紀錄|記錄|應到|實到|缺席")
 _TURN = re.compile(

@@ -86,7 +86,7 @@ _SPOKEN = re.compile(
 )
 _LEAD_IN = re.compile(r"如下\s*[:：]\s*$")
 _NOTED = re.compile(r"^(?:洽悉|確認|備查|同意備查|准予備查|予以備查|照案通過|修正通過|原案通過|通過|無|准予|感謝|謝謝)[。，,；;]?")
-_ANNOUNCED = re.compile(r"下次(?:會議|開會)(?:時間|日期|地點)|另行通知|散會")
+_ANNOUNCED = re.compile(r"下次(?:會議|開會)(?:時間|日期|地點|(?:訂|將|預定)?於[^。；;，,]{0,14}?(?:召開|舉行|開會))|另行通知|散會")
 _PRAISE = re.compile(r"肯定|嘉許|嘉勉|辛勞|辛苦|感謝|表現優異|成效良好|值得")
 # …指示如下：X。 — the lead-in is not the instruction: X starts a sentence of its own
 _SENTENCE = re.compile(r"(?:[^。！？!?如]|如(?!下\s*[:：]))+(?:如下\s*[:：]|[。！？!?]*)")

@@ -228,3 +228,9 @@ def test_body_given_by_the_secretariat_wins_over_the_title(directory: AgencyDire
     result = extract(HEAD + "決議：請社會局辦理。\n", directory=directory, body="臺南市社福委員會")
 
     assert result.meeting.body == "臺南市社福委員會"
+
+
+def test_the_next_meeting_announced_is_no_item(directory: AgencyDirectory) -> None:
+    result = run("決議：\n一、本會決定下次會議於10月召開。\n二、請社會局於下次會議報告辦理情形。\n", directory)
+
+    assert [i.text for i in result.items] == ["請社會局於下次會議報告辦理情形。"]

@@ -34,6 +34,7 @@ _NOT_WORK = re.compile(r"\s*(?:說明|報告)|[^。；;]{0,16}?(?:主講|主持|
 _ROLE_LABEL = re.compile(r"(?P<role>主辦|主責|協辦)\s*(?:單位|機關)\s*[:：為]?\s*|(?P<short>主辦|協辦)\s*[:：]\s*")
 # 請各局處提供資料，請研考會彙整: the one who gathers works with the collective, not instead of it.
 _COORDINATES = re.compile(r"\s*(?:[及與、]\s*[\u4e00-\u9fff]{2,8}?)?\s*(?:於[^，,。；;]{0,12})?(?:統一|負責)?\s*(?:彙整|彙辦|彙總|彙報|統籌|列管|追蹤|管考|督導)")
+_OWN_ALL = re.compile(r"本\s*[校部府局會縣市署處院所]\s*(?=各)")  # 本校各單位應…: all of the body's units
 _WITH = re.compile(r"(?:會同|協同|偕同|邀同)\s*")
 _MODIFIER = re.compile(r"\s*(?:所(?:提|報|送|擬|列)|之|提出之|提出的|的)")
 _ROLE_WORD = re.compile(r"(?P<role>主辦|主政|主責|協辦)(?!人|單位|機關)")
@@ -108,7 +109,8 @@ class RoleFinder:
         told: set[str] = set()  # named only as a clause's subject (各單位亦應…), never after 請
         for clause in _CLAUSE_START.finditer(folded):  # 各鄉鎮市公所應…: a clause's subject
             found = Owners()
-            end = self.names.run(text, folded, at, clause.end(), found, with_assist=False)
+            start = m.end() if (m := _OWN_ALL.match(folded, clause.end())) else clause.end()
+            end = self.names.run(text, folded, at, start, found, with_assist=False)
             if found and _OUGHT.match(folded, end):
                 for owner in found.owners:
                     if not _SELF.match(owner.written):  # 本校應…: the body speaking of itself

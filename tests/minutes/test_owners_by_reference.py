@@ -102,3 +102,11 @@ def test_with_whom_counts_though_words_stand_before_it(directory: AgencyDirector
     result = run(head + "決議：請鄉公所建設課於一個月內會同苗栗縣政府工務處及相關單位會勘護岸。\n", directory)
 
     assert owners_of(result, "會勘護岸") == ["苗栗縣三義鄉公所建設課", "苗栗縣政府工務處"]
+
+
+def test_all_of_the_bodys_units_and_a_property_manager_are_owners(directory: AgencyDirectory) -> None:
+    result = run(SCHOOL + "決議：\n一、本校各單位應於10月底前完成個資盤點，由資訊組彙整。\n", directory)
+    assert owners_of(result, "個資盤點") == ["各單位", "資訊組"]
+
+    result = run(COMMITTEE + "一、垃圾車時段：決議維持現行時段，並請物業經理張貼公告。\n", directory)
+    assert owners_of(result, "張貼公告") == ["物業經理"]

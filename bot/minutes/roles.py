@@ -109,7 +109,9 @@ class RoleFinder:
         told: set[str] = set()  # named only as a clause's subject (各單位亦應…), never after 請
         for clause in _CLAUSE_START.finditer(folded):  # 各鄉鎮市公所應…: a clause's subject
             found = Owners()
-            start = m.end() if (m := _OWN_ALL.match(folded, clause.end())) else clause.end()
+            start = clause.end()
+            if start not in at and (own_all := _OWN_ALL.match(folded, start)):  # 本部各司署 is a name of its own
+                start = own_all.end()
             end = self.names.run(text, folded, at, start, found, with_assist=False)
             if found and _OUGHT.match(folded, end):
                 for owner in found.owners:

@@ -26,7 +26,7 @@ _COLLECTIVE_LONG = re.compile(r"各[\u4e00-\u9fff]{0,4}?(?:科處室|局處室|�
 # An agency the directory does not know still looks like one: a short name ending like an agency,
 # or a building committee's officer or contractor (總幹事, 財務委員, 保全公司).
 _UNKNOWN = re.compile(
-    r"[\u4e00-\u9fff]{1,8}?(?:委員會|辦公室|公所|中心|政府|單位|部|會(?![課科處局所組室隊])|署|局|處|司|院|科|課|室|組|隊|館|校|團|所(?![提有需屬以謂在得長]))"
+    r"[\u4e00-\u9fff]{1,8}?(?:委員會|辦公室|公所|中心|政府|單位|部|會議(?=\s*(?:統籌|主辦|協辦|辦理|彙整|負責))|會(?![課科處局所組室隊])|署|局|處|司|院|科|課|室|組|隊|館|校|團|所(?![提有需屬以謂在得長]))"
     r"(?![長分門])"
 )
 # 家長委員代表, 學生代表: people the work is done with, not an office that owns it.

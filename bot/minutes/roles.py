@@ -35,6 +35,9 @@ _ROLE_LABEL = re.compile(r"(?P<role>主辦|主責|協辦)\s*(?:單位|機關)\s*
 # 請各局處提供資料，請研考會彙整: the one who gathers works with the collective, not instead of it.
 _COORDINATES = re.compile(r"\s*(?:[及與、]\s*[\u4e00-\u9fff]{2,8}?)?\s*(?:於[^，,。；;]{0,12})?(?:統一|負責)?\s*(?:彙整|彙辦|彙總|彙報|統籌|列管|追蹤|管考|督導)")
 _OWN_ALL = re.compile(r"本\s*[校部府局會縣市署處院所]\s*(?=各)")  # 本校各單位應…: all of the body's units
+_FORWARD = re.compile(
+    r"(?:函|送|報|轉|陳)請\s*[\u4e00-\u9fff]{1,8}?(?:院|會|府|部)\s*(?:審議|審查|核定|核備|備查|鑒核|查照|核示|核准)"
+)
 _WITH = re.compile(r"(?:會同|協同|偕同|邀同)\s*")
 _MODIFIER = re.compile(r"\s*(?:所(?:提|報|送|擬|列)|之|提出之|提出的|的)")
 _ROLE_WORD = re.compile(r"(?P<role>主辦|主政|主責|協辦)(?!人|單位|機關)")
@@ -53,6 +56,12 @@ _GENERIC = re.compile(r"^各\s*(?:相關)?\s*(?:單\s*位|機\s*關|主\s*管|�
 # Spoken to: 你們議事組下次…, 你再跟總務組講一下 — the unit named right after is the one to act.
 _YOU = re.compile(r"你們?\s*(?:再|先|就)?\s*(?:跟|和|通知|請)?\s*")
 _HELPS = re.compile(r"\s*(?:也|亦|並|則|再)?\s*(?:提供|協助|配合|協辦|支援|籌措|派員|會同|補充|參與|共同|督導|追蹤)")
+
+
+def _requests(folded: str) -> list[re.Match[str]]:
+    """Each 請 that asks for work: 函請立法院審議 hands a bill on for review, it gives nobody work."""
+    forwarded = [m.span() for m in _FORWARD.finditer(folded)]
+    return [m for m in _REQUEST.finditer(folded) if not any(a <= m.start() < b for a, b in forwarded)]
 
 
 def _distinct(owners: list[Owner], told: set[str], folded: str) -> list[Owner]:
@@ -102,7 +111,7 @@ class RoleFinder:
         at = {m.start: m for m in mentions}
         folded = fold(text)
         asked = self._labelled(text, folded, at)  # roles the minutes state win
-        anchors: list[tuple[int, Mention | None]] = [(m.end(), None) for m in _REQUEST.finditer(folded)]
+        anchors: list[tuple[int, Mention | None]] = [(m.end(), None) for m in _requests(folded)]
         anchors += [(m.end(), None) for m in _BY.finditer(folded) if self._by_owner(text, folded, at, m.end())]
         anchors += [(m.end(), None) for m in _YOU.finditer(folded)]  # 你們議事組…, 你再跟總務組講…
         anchors += [(m.start, m) for m in mentions if m.name and _MODAL.match(folded, m.end)]  # 本部各司署應…
@@ -136,7 +145,7 @@ class RoleFinder:
     def subject(self, text: str) -> list[Owner]:
         """交通隊彙整後，請於下次會議提出…: asked without a name after 請, the clause before names who."""
         folded = fold(text)
-        at_request = _REQUEST.search(folded) or _ACTS.search(folded)  # 人事處研擬…: the one who acts
+        at_request = next(iter(_requests(folded)), None) or _ACTS.search(folded)  # 人事處研擬…: the one who acts
         clause: list[int] = []
         if at_request is None and (at_request := _DECIDES.search(folded)):  # 管理委員會決定於…: who decided
             clause = [m.end() for m in re.finditer(r"[，,；;：:]", folded[: at_request.start()])]
@@ -179,10 +188,10 @@ class RoleFinder:
         return owners
 
     def has_request(self, text: str) -> bool:
-        return bool(_REQUEST.search(fold(text)))
+        return bool(_requests(fold(text)))
 
     def request_at(self, text: str) -> int | None:
-        m = _REQUEST.search(fold(text))
+        m = next(iter(_requests(fold(text))), None)
         return m.start() if m else None
 
     def _labelled(self, text: str, folded: str, at: dict[int, Mention]) -> Owners:

@@ -234,3 +234,11 @@ def test_the_next_meeting_announced_is_no_item(directory: AgencyDirectory) -> No
     result = run("決議：\n一、本會決定下次會議於10月召開。\n二、請社會局於下次會議報告辦理情形。\n", directory)
 
     assert [i.text for i in result.items] == ["請社會局於下次會議報告辦理情形。"]
+
+
+def test_a_bill_handed_on_for_review_gives_nobody_work(directory: AgencyDirectory) -> None:
+    head = "行政院第3925次會議紀錄\n時間：113年10月31日上午10時\n主席：卓院長\n"
+    result = run("院長提示：各部會應於年底前檢視防護計畫，由國家安全會議統籌。\n"
+                 "討論事項\n一、法務部擬具刑法修正草案案。\n決定：通過，函請立法院審議。\n", directory, head)
+
+    assert [i.agencies for i in result.items] == [["各部會", "國家安全會議"]]

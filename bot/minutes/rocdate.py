@@ -25,6 +25,8 @@ _MONTH_DAY = re.compile(rf"(?<![年\d])(?P<m>{_SMALL})\s*月\s*(?P<d>{_SMALL})\s
 _MONTH_END = re.compile(
     rf"(?:(?P<y>{NUM})\s*年\s*)?(?P<m>{_SMALL})\s*月\s*底|(?:(?P<y2>{NUM})\s*)?年\s*(?:度\s*)?底"
 )
+_THIS_OR_NEXT_MONTH_END = re.compile(r"(?:(?P<this>本|當|這個?)|下\s*個?)\s*月\s*底\s*(?:以)?前")
+_NEXT_YEAR = re.compile(r"明\s*年")
 _RELATIVE = re.compile(
     rf"(?P<n>{_SMALL}|半)\s*(?:個\s*)?(?P<unit>週|周|星期|禮拜|工作天|工作日|天|日|月|年)\s*內"
 )
@@ -118,6 +120,11 @@ def _written_due(text: str, folded: str, meeting: date | None) -> Due | None:
 
 
 def _month_end_due(text: str, folded: str, meeting: date | None) -> Due | None:
+    if meeting is not None and (near := _THIS_OR_NEXT_MONTH_END.search(folded)):  # 下個月底前, 本月底前
+        year, month = (meeting.year, meeting.month) if near.group("this") else divmod(meeting.month, 12)
+        if not near.group("this"):
+            year, month = meeting.year + year, month + 1
+        return Due(date(year, month, calendar.monthrange(year, month)[1]).isoformat())
     for m in _MONTH_END.finditer(folded):
         if not _in_due_position(folded, m.start(), m.end()) and not folded[m.end() :].startswith("完成"):
             continue
@@ -126,6 +133,8 @@ def _month_end_due(text: str, folded: str, meeting: date | None) -> Due | None:
         month = zh_int(m.group("m")) if m.group("m") else 12
         if year is None or month is None or not 1 <= month <= 12:
             return Due(None, f"「{text[m.start() : m.end()]}」看不出是哪一年，期限未填，請確認")
+        if not written_year and year is not None and _NEXT_YEAR.search(folded[max(0, m.start() - 3) : m.start() + 2]):
+            year += 1  # 明年底, 明年6月底
         end = date(year, month, calendar.monthrange(year, month)[1])
         if meeting is not None and not written_year and end < meeting:
             end = date(year + 1, month, calendar.monthrange(year + 1, month)[1])

@@ -65,3 +65,11 @@ def test_written_date_wins_over_the_next_meeting() -> None:
 def test_relative_due_needs_the_meeting_date() -> None:
     due = find_due("請於會後2週內完成", None)
     assert due.value is None and due.problem and "會議日期" in due.problem
+
+
+def test_month_ends_said_relative_to_the_meeting() -> None:
+    meeting = date(2024, 12, 12)
+    assert find_due("請A局於下個月底前完成", meeting).value == "2025-01-31"
+    assert find_due("請A局於本月底前完成", meeting).value == "2024-12-31"
+    assert find_due("請A局於明年6月底前完成", meeting).value == "2025-06-30"
+    assert find_due("請A局於明年底前完成", meeting).value == "2025-12-31"

@@ -121,10 +121,9 @@ def _written_due(text: str, folded: str, meeting: date | None) -> Due | None:
 
 def _month_end_due(text: str, folded: str, meeting: date | None) -> Due | None:
     if meeting is not None and (near := _THIS_OR_NEXT_MONTH_END.search(folded)):  # 下個月底前, 本月底前
-        year, month = (meeting.year, meeting.month) if near.group("this") else divmod(meeting.month, 12)
-        if not near.group("this"):
-            year, month = meeting.year + year, month + 1
-        return Due(date(year, month, calendar.monthrange(year, month)[1]).isoformat())
+        ahead = 0 if near.group("this") else 1
+        in_year, in_month = meeting.year + (meeting.month - 1 + ahead) // 12, (meeting.month - 1 + ahead) % 12 + 1
+        return Due(date(in_year, in_month, calendar.monthrange(in_year, in_month)[1]).isoformat())
     for m in _MONTH_END.finditer(folded):
         if not _in_due_position(folded, m.start(), m.end()) and not folded[m.end() :].startswith("完成"):
             continue

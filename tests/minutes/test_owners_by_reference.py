@@ -110,3 +110,10 @@ def test_all_of_the_bodys_units_and_a_property_manager_are_owners(directory: Age
 
     result = run(COMMITTEE + "一、垃圾車時段：決議維持現行時段，並請物業經理張貼公告。\n", directory)
     assert owners_of(result, "張貼公告") == ["物業經理"]
+
+
+def test_a_bureaus_engineering_office_is_read_whole(directory: AgencyDirectory) -> None:
+    head = "臺北市政府第2288次市政會議紀錄\n時間：113年9月24日上午9時\n主席：蔣市長\n"
+    result = run(head + "主席裁示：請工務局新建工程處加強查核，並請各區公所協助通報坑洞。\n", directory)
+
+    assert owners_of(result, "加強查核") == ["臺北市政府工務局新建工程處", "各區公所"]

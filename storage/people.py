@@ -88,7 +88,7 @@ class PeopleMixin(StoreBase):
                 reason = ""
             if reason:  # recorded (committed) before refusing, so five wrong codes lock the chat out
                 s.add(BindFailure(chat=chat, at=now))
-                self.audit(s, actor=actor, chat=chat, action="bind.fail", target=normalise_code(code))
+                self.audit(s, actor=actor, chat=chat, action="bind.fail", target=normalise_code(code)[:40])
         if reason:
             raise StoreError(reason)
         self._check_rebind(code=normalise_code(code), chat=chat, actor=actor, confirm=confirm)

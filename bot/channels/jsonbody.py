@@ -4,6 +4,8 @@ Two things valid JSON may carry that would otherwise fail far from here: nesting
 recursion limit (a RecursionError instead of a ValueError), and a lone UTF-16 surrogate written as an
 escape ("\\ud800"), which no database can store as text and no handler can encode. The first is refused
 like any unreadable body; the second becomes U+FFFD, the character that says "something was here".
+A NUL character (\\u0000), which PostgreSQL cannot store in text, becomes U+FFFD as well.
+A body that is not UTF-8 (a surrogate written as bytes among them) is refused too.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ class UnreadableBody(ValueError):
 def load_json(body: bytes) -> Any:
     if b"\\u" in body:
         body = _LONE_SURROGATE.sub(rb"\\ufffd", body)
+        body = body.replace(rb"\u0000", rb"\ufffd")  # PostgreSQL stores no NUL in text
     try:
-        return json.loads(body)
+        # decoded strictly here: json.loads(bytes) would let surrogates encoded as bytes (ED A0 80) through
+        return json.loads(body.decode("utf-8"))
     except (ValueError, RecursionError) as exc:
         raise UnreadableBody(str(exc)[:200]) from None

@@ -5,6 +5,7 @@ leaving and unsending do what they mean. Event types we do not know are ignored,
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -24,22 +25,37 @@ JSON = dict[str, Any]
 REPLY_WINDOW = timedelta(seconds=50)  # LINE's reply tokens last about a minute; keep a margin
 MAX_FILE = 20 * 1024 * 1024  # minutes are a few hundred KB; the app accepts 20 MB bodies too
 EVIDENCE = ("image", "video", "audio", "file")  # in an agency's chat: 佐證 (videos and audio refused)
+# LINE's ids (U/C/R and 32 hex digits) and reply tokens; anything else in their place is not from LINE
+_LINE_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
+_TOKEN = re.compile(r"[!-~]{1,200}")
+
+
+def line_id(value: object) -> str | None:
+    return value if isinstance(value, str) and _LINE_ID.fullmatch(value) else None
+
+
+def reply_token(event: JSON) -> str | None:
+    token = event.get("replyToken")
+    return token if isinstance(token, str) and _TOKEN.fullmatch(token) else None
 
 
 def chat_of(event: JSON) -> ChatRef | None:
     source = event.get("source")
     if not isinstance(source, dict):
         return None
-    chat_id = {"group": source.get("groupId"), "room": source.get("roomId"),
-               "user": source.get("userId")}.get(str(source.get("type")))
-    return ChatRef("line", chat_id) if isinstance(chat_id, str) and chat_id else None
+    chat_id = line_id({"group": source.get("groupId"), "room": source.get("roomId"),
+                       "user": source.get("userId")}.get(str(source.get("type"))))
+    return ChatRef("line", chat_id) if chat_id else None
 
 
 def moment(event: JSON, now: datetime) -> datetime:
     """When the user acted (LINE's timestamp, in ms), or now when LINE did not say."""
     stamp = event.get("timestamp")
     if isinstance(stamp, int | float) and not isinstance(stamp, bool) and stamp > 0:
-        return datetime.fromtimestamp(stamp / 1000, tz=UTC)
+        try:
+            return datetime.fromtimestamp(stamp / 1000, tz=UTC)
+        except (ValueError, OverflowError, OSError):  # a time no clock reaches: not LINE's, so ours
+            return now
     return now
 
 
@@ -172,7 +188,7 @@ class EventHandler:
     async def _members(self, key: str, event: JSON, chat: ChatRef) -> None:
         joined = event.get("joined") if event.get("type") == "memberJoined" else event.get("left")
         members = joined.get("members") if isinstance(joined, dict) else None
-        users = [m.get("userId") for m in members or [] if isinstance(m, dict)]
+        users = [m.get("userId") for m in members if isinstance(m, dict)] if isinstance(members, list) else []
         self.services.forget(chat.chat_id)  # a push there now costs a different number of messages
         self.runtime.bot.store.note_event(actor="line", chat=chat.key, action=f"line.{event.get('type')}",
                                           after={"members": users})
@@ -194,27 +210,24 @@ class EventHandler:
     async def _incoming(self, event: JSON, chat: ChatRef, *, text: str, named: bool = True,
                         **extra: Any) -> Incoming:
         source = event.get("source") or {}
-        user_id = str(source.get("userId") or "")
+        user_id = line_id(source.get("userId")) or ""
         name = await self.services.display_name(chat.chat_id, user_id) if named and user_id else None
-        token = event.get("replyToken")
         return Incoming(chat=chat, user_id=user_id, user_name=name, text=text,
                         at=moment(event, self.runtime.bot.clock()),
                         chat_kind="private" if source.get("type") == "user" else "group",
-                        reply_token=token if isinstance(token, str) and token else None, **extra)
+                        reply_token=reply_token(event), **extra)
 
     async def _receive(self, key: str, event: JSON, msg: Incoming) -> None:
         await self.runtime.receive(msg, key=key, reply_token=msg.reply_token,
                                    reply_token_expires=self._expiry(event), services=self.services)
 
     def _say(self, key: str, event: JSON, chat: ChatRef, text: str) -> None:
-        token = event.get("replyToken")
-        self.runtime.outbox.enqueue([Outgoing(text)], origin=chat, key=key,
-                                    reply_token=token if isinstance(token, str) else None,
+        self.runtime.outbox.enqueue([Outgoing(text)], origin=chat, key=key, reply_token=reply_token(event),
                                     reply_token_expires=self._expiry(event))
 
     def _expiry(self, event: JSON) -> datetime | None:
         """A reply token is good for about a minute after the event (a redelivered one mostly is not)."""
-        if not event.get("replyToken"):
+        if reply_token(event) is None:
             return None
         now = self.runtime.bot.clock()
         return min(moment(event, now), now) + REPLY_WINDOW

@@ -33,15 +33,61 @@ class Me:
     username: str | None = None
 
 
+_UNREADABLE = (TypeError, KeyError, ValueError, AttributeError, OverflowError, OSError)
+
+
 def parse_update(data: dict[str, Any], bot: Bot) -> Update | None:
+    """The update, or None when PTB cannot read it or what we read from it is not of Telegram's shape
+    (PTB checks no types: a chat without an id, a text that is a list, a date past year 9999)."""
+    for attempt in (data, None):
+        try:
+            update = Update.de_json(attempt if attempt is not None else _with_old_defaults(data), bot)
+        except _UNREADABLE:
+            continue
+        return update if update is not None and sound(update) else None
+    return None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _sound_user(user: Any) -> bool:
+    return user is None or (_is_int(user.id) and isinstance(user.first_name or "", str)
+                            and isinstance(user.last_name or "", str) and isinstance(user.username or "", str))
+
+
+def _sound_message(message: Any, *, depth: int = 0) -> bool:
+    """The fields our translation and handlers read have the types Telegram gives them."""
+    if message is None:
+        return True
+    if not isinstance(message, Message):
+        return False
+    chat = message.chat
+    fields_ok = (
+        isinstance(chat, Chat) and _is_int(chat.id) and isinstance(chat.type, str)
+        and isinstance(chat.title or "", str) and _is_int(message.message_id)
+        and isinstance(message.date, datetime)
+        and all(isinstance(t, str) for t in (message.text or "", message.caption or ""))
+        and _sound_user(message.from_user)
+        and (message.sender_chat is None or _is_int(message.sender_chat.id))
+        and all(v is None or _is_int(v) for v in (message.migrate_to_chat_id, message.migrate_from_chat_id))
+        and (message.document is None or isinstance(message.document.file_id, str))
+        and all(isinstance(p.file_id, str) for p in message.photo or ()))
+    return fields_ok and (depth > 0 or _sound_message(message.reply_to_message, depth=1))
+
+
+def sound(update: Update) -> bool:
     try:
-        return Update.de_json(data, bot)
-    except (TypeError, KeyError, ValueError, AttributeError):
-        pass
-    try:
-        return Update.de_json(_with_old_defaults(data), bot)
-    except (TypeError, KeyError, ValueError, AttributeError):
-        return None
+        query = update.callback_query
+        if query is not None and not (isinstance(query.id, str) and _sound_user(query.from_user)
+                                      and isinstance(query.data or "", str)
+                                      and _sound_message(query.message if isinstance(query.message, Message)
+                                                         else None)):
+            return False
+        return _sound_message(update.message) and _sound_message(update.edited_message)
+    except _UNREADABLE:
+        return False
 
 
 def _with_old_defaults(value: Any, key: str = "") -> Any:

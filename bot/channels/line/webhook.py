@@ -135,9 +135,14 @@ class LineWebhook:
         self.log.finish(key, status)
 
     def resume(self) -> int:
-        """At start: events a dead process recorded but never finished are handled now."""
+        """At start: events a dead process recorded but never finished are handled now. On SQLite one
+        process serves the database, so whatever is left `received` at its start is orphaned: taken up at
+        once, while its reply tokens may still be good. On PostgreSQL a replica may be handling it:
+        only events older than STALE are taken."""
         self.store.prune_events(before=self.clock() - KEEP)
-        stale = self.store.pending_events(prefix=PREFIX, before=self.clock() - STALE)
+        single = self.store.engine.dialect.name == "sqlite"
+        before = self.clock() + timedelta(seconds=1) if single else self.clock() - STALE
+        stale = self.store.pending_events(prefix=PREFIX, before=before)
         if stale:
             log.info("handling %d LINE events left unfinished", len(stale))
             self.spawn(stale)

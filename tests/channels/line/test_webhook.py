@@ -109,3 +109,20 @@ async def test_an_event_handled_again_after_a_crash_stores_and_answers_once(
     assert line.new() == []  # the answer's idempotency key: not sent twice
     assert [r.text for r in line.bot.store.find_case(ref="1")[0].replies] == ["已召開研商會議"]
     assert line.bot.store.event_status(key=event_key(event)) == "done"
+
+
+async def test_on_sqlite_events_of_a_process_killed_a_moment_ago_are_handled_at_once_on_restart(
+        line: Line, secretariat: Group) -> None:
+    event = line.text_event(secretariat, "說明")
+    line.bot.store.record_events(events=[(event_key(event), event)])  # recorded, answered 200, then kill -9
+    line.clock.advance(seconds=3)  # restarted within seconds
+    await line.channel.start()
+    await line.settle()
+    single = line.bot.store.engine.dialect.name == "sqlite"
+    assert line.bot.store.event_status(key=event_key(event)) == ("done" if single else "received")
+    delivered = line.new()
+    if single:  # its reply token still good: answered by reply, free of LINE's push quota
+        assert [m.kind for m in delivered] == ["reply"]
+        assert "秘書處可用的指令" in (delivered[0].text or "")
+    else:  # a replica may be handling it: left for STALE, then taken up as above
+        assert delivered == []

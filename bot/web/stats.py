@@ -62,15 +62,21 @@ class MeetingStats:
     released: int = 0
 
 
-def agency_stats(ctx: Context, body: BodyView) -> list[AgencyStats]:
-    rnd = make_round(ctx, body)
-    bound = {a for _, a in ctx.store.bindings() if a != SECRETARIAT}
+def _lifetimes(ctx: Context, body: BodyView) -> tuple[dict[int, datetime], dict[int, datetime]]:
+    """When each item of the body was first decided on (opened), and when it was released."""
     created: dict[int, datetime] = {}
     released: dict[int, datetime] = {}
     for item_id, decision, _, at in ctx.store.review_history(body_id=body.id):
         created.setdefault(item_id, at)
         if decision == "released":
             released[item_id] = at
+    return created, released
+
+
+def agency_stats(ctx: Context, body: BodyView) -> list[AgencyStats]:
+    rnd = make_round(ctx, body)
+    bound = {a for _, a in ctx.store.bindings() if a != SECRETARIAT}
+    created, released = _lifetimes(ctx, body)
     now = ctx.now()
     found: dict[str, AgencyStats] = {}
     for item in ctx.store.items(body_id=body.id, status="all"):
@@ -109,12 +115,7 @@ def round_rates(ctx: Context, body: BodyView) -> Rounds:
     held = sorted((d, n) for n, d in ctx.store.meeting_numbers(body_id=body.id) if d is not None)
     starts = [None, *(datetime.combine(d, time.min, tzinfo=ctx.tz) for d, _ in held)]
     labels = ["第一次會議前" if held else "至今", *(f"第{n}次會議後" if n else "會議後" for _, n in held)]
-    created: dict[int, datetime] = {}
-    released: dict[int, datetime] = {}
-    for item_id, decision, _, at in ctx.store.review_history(body_id=body.id):
-        created.setdefault(item_id, at)
-        if decision == "released":
-            released[item_id] = at
+    created, released = _lifetimes(ctx, body)
     bound = {a for _, a in ctx.store.bindings() if a != SECRETARIAT}
     by_agency: dict[str, list[tuple[int, int]]] = {}
     for item in ctx.store.items(body_id=body.id, status="all"):

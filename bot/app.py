@@ -10,21 +10,15 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
-from typing import Protocol
 
 from aiohttp import web
-from sqlalchemy.engine import make_url
 
-from bot.context import ChannelServices
 from bot.core import Bot, open_bot, system_clock
-from bot.delivery import Sender
 from bot.evidence.jobs import FetchRunner
-from bot.files import FileLinks
-from bot.messages import Incoming
+from bot.files import FileLinks, files_folder
 from bot.outbox import OutboxSender
+from bot.runtime import Channel, Runtime
 from bot.scheduler import ReminderScheduler
 from bot.web.routes import install as install_desk
 from config.settings import Settings
@@ -33,72 +27,12 @@ log = logging.getLogger(__name__)
 BOT_KEY: web.AppKey[Bot] = web.AppKey("bot", Bot)
 
 
-class Channel(Protocol):
-    platform: str
-    sender: Sender
-
-    def install(self, app: web.Application) -> None: ...
-
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
-
-
-@dataclass
-class Runtime:
-    """Everything a running bot is made of; tests build one on loopback the same way."""
-
-    bot: Bot
-    app: web.Application
-    outbox: OutboxSender
-    links: FileLinks
-    channels: list[Channel] = field(default_factory=list)
-    # reminders on the schedule; None in a runtime that must not send any (build_runtime sets it)
-    scheduler: ReminderScheduler | None = None
-    # 佐證 files to fetch from the platforms (channels add their fetchers); set by build_runtime
-    fetcher: FetchRunner | None = None
-
-    async def start(self) -> None:
-        self.outbox.start()
-        for channel in self.channels:
-            await channel.start()
-        if self.fetcher is not None:
-            self.fetcher.start()
-        if self.scheduler is not None:
-            await self.scheduler.start()
-
-    async def receive(self, msg: Incoming, *, key: str, reply_token: str | None = None,
-                      reply_token_expires: datetime | None = None,
-                      services: ChannelServices | None = None) -> list[int]:
-        """One message in: handled, and its answers written to the outbox (the sender delivers)."""
-        answers = await self.bot.handle(msg, services=services)
-        return self.outbox.enqueue(answers, origin=msg.chat, key=key, reply_token=reply_token,
-                                   reply_token_expires=reply_token_expires)
-
-    async def stop(self) -> None:
-        if self.scheduler is not None:
-            await self.scheduler.stop()
-        if self.fetcher is not None:
-            await self.fetcher.stop()
-        for channel in self.channels:
-            await channel.stop()
-        await self.outbox.stop()
-
-
 async def healthz(request: web.Request) -> web.Response:
     bot = request.app[BOT_KEY]
     ok = await asyncio.to_thread(bot.store.ping)
     body = {"database": "ok" if ok else "unreachable",
             "channels": {"line": bot.settings.line_enabled, "telegram": bot.settings.telegram_enabled}}
     return web.json_response(body, status=200 if ok else 503)
-
-
-def files_folder(settings: Settings) -> Path:
-    """Downloads live beside an SQLite database, else under ./data/files."""
-    url = make_url(settings.database_url.replace("postgres://", "postgresql://"))
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).parent / "files"
-    return Path("data/files")
 
 
 def build_runtime(bot: Bot) -> Runtime:

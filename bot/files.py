@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 if TYPE_CHECKING:
+    from config.settings import Settings
     from storage.store import Store
 
 SAFE_NAME = re.compile(r"[^\w.\-\u4e00-\u9fff（）()]+")
@@ -136,3 +137,13 @@ def _quote(name: str) -> str:
     from urllib.parse import quote
 
     return quote(name)
+
+
+def files_folder(settings: Settings) -> Path:
+    """Downloads live beside an SQLite database, else under ./data/files."""
+    from sqlalchemy.engine import make_url  # here: the CLI's start-up does not load SQLAlchemy
+
+    url = make_url(settings.database_url.replace("postgres://", "postgresql://"))
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).parent / "files"
+    return Path("data/files")

@@ -15,7 +15,7 @@ from pathlib import Path
 from bot.context import Context
 from bot.dates import roc_short
 from bot.evidence.sniff import MAX_BYTES, safe_name, sniff
-from bot.files import FileLinks
+from bot.files import FileLinks, files_folder
 from bot.messages import Button, Incoming, Outgoing
 from bot.reports.model import AgencyStatus
 from bot.router import MEMBERS, Router, UserError
@@ -199,8 +199,6 @@ def withdraw_file(msg: Incoming, ref: str, ctx: Context) -> list[Outgoing]:
 
 def links(ctx: Context) -> FileLinks:
     """Signed links to files kept in the database, with the same secret the /files route checks."""
-    from bot.app import files_folder
-
     secret = ctx.settings.secret_key or ctx.store.secret(key="secret_key")
     return FileLinks(secret=secret, folder=files_folder(ctx.settings), public_url=ctx.settings.public_url,
                      clock=ctx.clock)

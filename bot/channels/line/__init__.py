@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.app import Runtime
     from bot.channels.line.channel import LineChannel
+    from bot.runtime import Runtime
 
 
 def line_channel(runtime: Runtime) -> LineChannel:

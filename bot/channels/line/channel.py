@@ -15,7 +15,7 @@ from bot.channels.line.webhook import LineWebhook
 from bot.delivery import Sender
 
 if TYPE_CHECKING:
-    from bot.app import Runtime
+    from bot.runtime import Runtime
 
 ROUTE = "/webhooks/line"
 

@@ -18,7 +18,7 @@ from bot.messages import Attachment, ChatRef, Incoming, Outgoing
 from storage.models import SECRETARIAT
 
 if TYPE_CHECKING:
-    from bot.app import Runtime
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 JSON = dict[str, Any]

@@ -20,7 +20,7 @@ from bot.scope import answering_as
 from storage.models import SECRETARIAT
 
 if TYPE_CHECKING:
-    from bot.app import Runtime
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 RETRY_NAMESPACE = uuid.UUID("6f0c1f9e-3c55-5b6a-9d0e-6c6965677561")  # lieguan's own namespace

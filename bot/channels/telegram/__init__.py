@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from bot.channels.telegram.channel import TelegramChannel
 
 if TYPE_CHECKING:
-    from bot.app import Channel, Runtime
+    from bot.runtime import Channel, Runtime
 
 
 def telegram_channel(runtime: Runtime) -> Channel:

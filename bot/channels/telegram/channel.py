@@ -41,7 +41,7 @@ from bot.channels.telegram.translate import ALLOWED_UPDATES, Me, lane_of
 from bot.delivery import Sender
 
 if TYPE_CHECKING:
-    from bot.app import Runtime
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

@@ -16,7 +16,7 @@ from bot.evidence.jobs import ContentGone, ContentTooBig
 from bot.messages import Attachment
 
 if TYPE_CHECKING:
-    from bot.app import Runtime
+    from bot.runtime import Runtime
 
 
 class TelegramContent:

@@ -22,13 +22,15 @@ run: $(STAMP)
 
 # What the tests need beyond Python: a PostgreSQL 15 server (started by the tests
 # themselves on a temporary directory and port), LibreOffice and a Kai font for the reports,
-# Debian's Chromium for the web desk's browser tests (Playwright drives /usr/bin/chromium).
+# Debian's Chromium for the web desk's browser tests (Playwright drives /usr/bin/chromium), and
+# systemd-analyze to verify the service unit in deploy/.
 system-deps:
 	@need=""; \
 	[ -x $(PG_BIN)/initdb ] || need="$$need postgresql-15"; \
 	command -v soffice >/dev/null 2>&1 || need="$$need libreoffice-writer-nogui"; \
 	[ -e /usr/share/fonts/truetype/arphic/ukai.ttc ] || need="$$need fonts-arphic-ukai"; \
 	[ -x /usr/bin/chromium ] || need="$$need chromium"; \
+	command -v systemd-analyze >/dev/null 2>&1 || need="$$need systemd"; \
 	if [ -n "$$need" ]; then \
 	  echo "安裝測試所需套件:$$need"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$need; \

@@ -33,8 +33,8 @@ def test_corpus_minutes_are_read_without_inventing_reviews(
     assert result["fp"] <= max(3, result["tp"]), result["false_positives"]
 
 
-@pytest.mark.skipif(not CORPUS, reason="the corpus is not in this checkout")
 def test_corpus_together_keeps_what_the_parser_reaches(directory: AgencyDirectory, scorer: ModuleType) -> None:
+    assert len(CORPUS) >= 30, f"the corpus holds {len(CORPUS)} documents with gold; issue 10 needs 30 or more"
     tp = fp = required = right = scored = 0
     for gold_path in CORPUS:
         result = scorer.score(*extract_for(gold_path, directory))

@@ -12,7 +12,6 @@ import os
 import shutil
 from pathlib import Path
 
-import pytest
 from aiohttp.test_utils import TestServer
 
 from bot.app import create_app
@@ -25,9 +24,6 @@ from tests.web.test_import import SEED
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason="needs Debian's chromium (make test installs it; tests/web/test_pages.py "
-                                       "covers the same pages over HTTP)")
 
 
 def keep(shot: Path) -> None:
@@ -46,6 +42,7 @@ async def test_a_secretariat_imports_follows_the_lights_edits_and_downloads_the_
     from docx import Document
     from playwright.async_api import async_playwright
 
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: make test installs it"
     server = TestServer(create_app(desk_bot), host="127.0.0.1")
     await server.start_server()
     base = str(server.make_url("")).rstrip("/")

@@ -46,16 +46,19 @@ def file_kind(filename: str, content: bytes) -> str:
 
 
 def zip_kind(content: bytes) -> str | None:
+    """An Office Open XML package by its main part (beside [Content_Types].xml), an ODF one by its
+    mimetype member; None for any other zip, or a damaged one. Shared with 佐證 (bot/evidence/sniff.py)."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = set(archive.namelist())
-            for member, kind in ZIP_KINDS.items():
-                if member in names:
-                    return kind
+            if "[Content_Types].xml" in names:
+                for member, kind in ZIP_KINDS.items():
+                    if member in names:
+                        return kind
             if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
                 return ODF_KINDS.get(mimetype)
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError):
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, ValueError, NotImplementedError):
         return None
     return None
 

@@ -75,9 +75,10 @@ _INSTRUCTS = re.compile(r"(?<![曾已所])(?:指示|裁示|要求)(?![事:：的
 _DECIDED = re.compile(r"(?:^|[，,；;：:])[^，,；;：:。]{0,8}?決(?:定|議)(?![:：，,。]|如下|事項|案|之|內容|結果|辦理情形|是否|不)")
 _ADOPTED = re.compile(r"照案通過|原案通過|修正通過|通過|洽悉|備查|確認|同意")
 # Weaker: what ought to be done (本校應…, 更要…), taken only when someone is named as doing it.
-_SOFT = re.compile(r"(?<![因反回對供適相呼響順感答理])應(?![用變對徵允邀屆])|須|務必|必須|更要|也要|仍要")
+_SHOULD = r"(?<![因反回對供適相呼響順感答理])應(?![用變對徵允邀屆])"  # 應 as "ought", not 因應/回應/應用
+_SOFT = re.compile(_SHOULD + r"|須|務必|必須|更要|也要|仍要")
 # 務必應於明年汛期前完成, 應於104年前先打除: a must with a time to do it by
-_MUST = re.compile(r"務必|必須|(?<![因反回對供適相呼響順感答理])應(?![用變對徵允邀屆])|須(?!知)")
+_MUST = re.compile(r"務必|必須|" + _SHOULD + r"|須(?!知)")
 _BY_TIME = re.compile(r"(?:年|月|日|底|期|季|週|周|節|會議)\s*(?:以)?前|[日週周天月年]\s*內(?:完成|辦理|提出)")
 # The chair speaking to staff: 你們議事組下次提早…, 你再跟總務組講一下, 下次把桌牌做上來 — asked, without 請.
 _SPOKEN = re.compile(

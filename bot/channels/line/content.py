@@ -10,9 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import aiohttp
-from linebot.v3.messaging import ApiException
 
-from bot.channels.line.client import LineApi
+from bot.channels.line.client import LineApi, LineError
 from bot.delivery import TemporaryFailure
 from bot.evidence.jobs import ContentGone, ContentTooBig
 from bot.evidence.sniff import MAX_BYTES
@@ -30,7 +29,7 @@ class LineContent:
             return await external(url)
         try:
             return await self.api.content(str(source["message_id"]))
-        except ApiException as exc:
+        except LineError as exc:
             if exc.status in (404, 410):
                 raise ContentGone(f"LINE {exc.status}") from exc
             raise TemporaryFailure(f"LINE {exc.status}：{exc.reason}") from exc

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from bot.channels.line.client import NETWORK_ERRORS, LineApi
+from bot.channels.line.client import NETWORK_ERRORS, LineApi, LineError
 from bot.router import UserError
 
 log = logging.getLogger(__name__)
@@ -28,11 +28,9 @@ class LineServices:
         self._names: dict[tuple[str, str], tuple[float, str | None]] = {}
 
     async def quota(self) -> tuple[int | None, int] | None:
-        from linebot.v3.messaging import ApiException
-
         try:
             return await self.api.quota()
-        except (ApiException, *NETWORK_ERRORS) as exc:
+        except (LineError, *NETWORK_ERRORS) as exc:
             log.warning("LINE quota unavailable: %r", exc)
             raise UserError("目前無法向 LINE 查詢訊息額度，請稍後再試。") from exc
 
@@ -52,6 +50,13 @@ class LineServices:
         name = await self.api.display_name(chat_id, user_id)
         _bounded(self._names)[(chat_id, user_id)] = (self.clock(), name)
         return name
+
+    def known_name(self, chat_id: str, user_id: str) -> tuple[bool, str | None]:
+        """(known, name) without asking LINE: known is False when only a call could tell."""
+        cached = self._names.get((chat_id, user_id))
+        if cached is not None and self.clock() - cached[0] < NAME_TTL:
+            return True, cached[1]
+        return False, None
 
     def forget(self, chat_id: str) -> None:
         """Someone joined or left: the next count asks LINE again."""

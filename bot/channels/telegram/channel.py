@@ -18,6 +18,7 @@ import contextlib
 import hmac
 import logging
 import re
+import time
 from collections import deque
 from collections.abc import Callable
 from datetime import timedelta
@@ -49,6 +50,7 @@ _SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts
 STALE = timedelta(minutes=2)  # handling takes seconds; a `received` update this old was orphaned
 KEEP = timedelta(days=2)  # Telegram redelivers for 24 hours at most
 SWEEP_SECONDS = 60.0
+TAKE_OVER_SECONDS = 1.0  # on a shared database: how often to look for what a dead replica left
 RETRY_AFTER = "5"  # seconds, with every 503 while the database is unreachable
 MAX_UPDATE_ID = 2**63  # Telegram's ids are signed 64-bit at most; a longer number is not an update
 
@@ -220,26 +222,34 @@ class TelegramChannel:
             delay = min(300.0, delay * 2)
 
     async def _sweep(self) -> None:
-        """Take up updates a dead process left half-done; forget old ones. At once, then every minute."""
-        single = self.store.engine.dialect.name == "sqlite"  # one process per SQLite database
+        """Take up updates a dead process left half-done; forget old ones.
+
+        Updates name the process handling them: on SQLite (one process per database) whatever
+        another process left is taken up at this start; on PostgreSQL, what a process whose lease
+        lapsed left, within seconds (storage/leases.py), so a replica that died costs no minute.
+        """
+        single = self.store.engine.dialect.name == "sqlite"
         prefix = f"telegram:{self.bot_id}:"
+        pruned = 0.0
         while True:
             try:
-                before = None if single else self.store.clock() - STALE
-                claimed = [(k, d) for k, d in self.store.tg_claim_stale_updates(prefix=prefix, before=before)
+                stale = None if single else self.store.clock() - STALE  # updates recorded before owners
+                claimed = [(k, d) for k, d in self.store.take_over_events(prefix=prefix, stale_before=stale)
                            if k not in self._inflight]
-                answered = self.store.tg_answered(keys=[k for k, _ in claimed])
+                answered = self.store.tg_answered(keys=[k for k, _ in claimed]) if claimed else set()
                 for key, data in claimed:
                     if key in answered:  # handled; the process died before it was marked done
                         self.store.tg_finish_update(key=key)
                         continue
                     log.info("taking up Telegram update %s again", key)
                     self._spawn(key, int(key.rsplit(":", 1)[1]), data)
-                self.store.tg_prune_updates(prefix=prefix, before=self.store.clock() - KEEP)
+                if time.monotonic() - pruned > SWEEP_SECONDS:
+                    self.store.tg_prune_updates(prefix=prefix, before=self.store.clock() - KEEP)
+                    pruned = time.monotonic()
             except SQLAlchemyError:
                 log.exception("Telegram sweep failed")
-            single = False  # later sweeps only take what is clearly orphaned
-            await asyncio.sleep(SWEEP_SECONDS)
+            # one process per SQLite database: nothing is left behind while this one runs
+            await asyncio.sleep(SWEEP_SECONDS if single else TAKE_OVER_SECONDS)
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -249,6 +259,7 @@ class TelegramChannel:
         await self.lanes.drain(timeout=10.0)
         await self.lanes.close()
         self.ledger.commit()
+        await self.telegram_sender.close()
         with contextlib.suppress(TelegramError, RuntimeError):
             await self.api.shutdown()
 

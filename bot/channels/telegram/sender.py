@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
 
-from telegram import Bot, InputFile, Message, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, InputFile, ReplyParameters
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -26,6 +26,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.channels.telegram.http import TelegramHttp
 from bot.channels.telegram.layout import CAPTION_LIMIT, keyboard, split_text, units
 from bot.channels.telegram.throttle import Busy, Throttle
 from bot.delivery import Envelope, PermanentFailure, SendResult, TemporaryFailure
@@ -46,11 +47,15 @@ def retry_seconds(error: RetryAfter) -> float:
 
 
 class TelegramSender:
+    """Texts go as our own JSON over the sender's session (http.py); a document, rare and multipart,
+    through PTB's Bot, whose errors are the same classes."""
+
     platform = "telegram"
 
     def __init__(self, api: Bot, store: Store, *, throttle: Throttle | None = None,
                  max_wait: float = 5.0) -> None:
         self.api = api
+        self.http = TelegramHttp(api.base_url)
         self.store = store
         self.throttle = throttle or Throttle()
         self.max_wait = max_wait
@@ -89,15 +94,33 @@ class TelegramSender:
         for n, part in enumerate(parts):
             last = n == len(parts) - 1 and doc is None
             sent.append(await self._call(chat_id, sent, partial(
-                self.api.send_message, chat_id, part, reply_markup=markup if last else None,
-                reply_parameters=_reply(reply_to, sent))))
+                self._send_message, chat_id, part, markup if last else None, _reply(reply_to, sent))))
         if doc is not None:
             sent.append(await self._call(chat_id, sent, partial(
-                self.api.send_document, chat_id, InputFile(doc.content, filename=doc.filename),
-                caption=caption, reply_markup=markup, reply_parameters=_reply(reply_to, sent))))
+                self._send_document, chat_id, InputFile(doc.content, filename=doc.filename), caption,
+                markup, _reply(reply_to, sent))))
         return sent
 
-    async def _call(self, chat_id: int, sent: list[int], call: Callable[[], Awaitable[Message]]) -> int:
+    async def _send_message(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None,
+                            reply: ReplyParameters | None) -> int:
+        params: dict[str, object] = {"chat_id": chat_id, "text": text}
+        if markup is not None:
+            params["reply_markup"] = markup.to_dict()
+        if reply is not None:
+            params["reply_parameters"] = reply.to_dict()
+        message = await self.http.call("sendMessage", params)
+        return int(message["message_id"])
+
+    async def _send_document(self, chat_id: int, document: InputFile, caption: str | None,
+                             markup: InlineKeyboardMarkup | None, reply: ReplyParameters | None) -> int:
+        message = await self.api.send_document(chat_id, document, caption=caption, reply_markup=markup,
+                                               reply_parameters=reply)
+        return message.message_id
+
+    async def close(self) -> None:
+        await self.http.close()
+
+    async def _call(self, chat_id: int, sent: list[int], call: Callable[[], Awaitable[int]]) -> int:
         """One API call in its turn. Once some parts of a row went out, a wait (or a 429) is sat out
         here, up to half the outbox's lease, rather than handed back to the outbox, which would send
         those parts again."""
@@ -105,7 +128,7 @@ class TelegramSender:
         for attempt in range(2):
             await self.throttle.acquire(chat_id, max_wait=patience)
             try:
-                return (await call()).message_id
+                return await call()
             except RetryAfter as flood:
                 wait = retry_seconds(flood)
                 self.throttle.penalise(chat_id, wait)

@@ -150,7 +150,9 @@ async def paced(bot: Bot) -> AsyncIterator[tuple[TelegramSender, FakeTelegramApi
     async with FakeTelegramApi(token=TOKEN, clock=clock) as api, TelegramBot(
             TOKEN, base_url=api.base_url, base_file_url=api.base_file_url) as client:
         api.add_chat(MOE)
-        yield TelegramSender(client, bot.store, throttle=Throttle(clock)), api, clock
+        sender = TelegramSender(client, bot.store, throttle=Throttle(clock))
+        yield sender, api, clock
+        await sender.close()
 
 
 async def test_the_twenty_first_message_a_minute_to_a_group_waits_in_the_outbox(

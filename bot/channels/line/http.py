@@ -1,0 +1,92 @@
+"""One long-lived aiohttp session for everything the LINE channel asks LINE.
+
+Why not the SDK's client: it opens its session with trust_env=True, so every call looks up netrc and
+the proxy variables (in a worker thread); and it builds pydantic models we do not need. Here the
+session is made once on the running loop, keeps its connections alive, and trusts no environment:
+a proxy, if ever needed, is a setting, not a surprise.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+from multidict import CIMultiDict
+
+JSON = dict[str, Any]
+CONNECTIONS = 64  # parallel requests to one host; the outbox sends at most this many at once
+KEEPALIVE = 30.0  # seconds an idle connection stays open (LINE's servers keep theirs about as long)
+
+
+class LineError(Exception):
+    """LINE answered with an error status; `body` is its JSON (a dict, possibly empty)."""
+
+    def __init__(self, status: int, reason: str, body: JSON, headers: Mapping[str, str]) -> None:
+        super().__init__(f"{status} {reason}")
+        self.status, self.reason, self.body, self.headers = status, reason, body, headers
+
+    @property
+    def message(self) -> str:
+        return str(self.body.get("message") or self.reason or self.status)
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: Mapping[str, str] = field(default_factory=dict)  # case-insensitive when from LINE
+    data: bytes = b""
+
+    def json(self) -> JSON:
+        try:
+            answer = json.loads(self.data or b"{}")
+        except ValueError:
+            return {}
+        return answer if isinstance(answer, dict) else {}
+
+
+def dump(body: JSON) -> bytes:
+    """UTF-8 JSON (a zh-TW text half the size of its \\u escapes); a lone surrogate, which UTF-8
+    cannot carry, is sent escaped for LINE to judge."""
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(body, separators=(",", ":")).encode()
+
+
+class LineHttp:
+    def __init__(self, access_token: str) -> None:
+        self._auth = {"Authorization": f"Bearer {access_token}"}
+        self._session: aiohttp.ClientSession | None = None
+
+    def session(self) -> aiohttp.ClientSession:
+        # made on first use: a session belongs to the loop it was made on
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=CONNECTIONS, keepalive_timeout=KEEPALIVE)
+            self._session = aiohttp.ClientSession(connector=connector, trust_env=False, headers=self._auth)
+        return self._session
+
+    async def post(self, url: str, body: JSON, *, timeout: aiohttp.ClientTimeout,
+                   headers: dict[str, str] | None = None) -> Answer:
+        data = dump(body)
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        return await self._request("POST", url, timeout, data=data, headers=sent)
+
+    async def get(self, url: str, *, timeout: aiohttp.ClientTimeout) -> Answer:
+        return await self._request("GET", url, timeout)
+
+    async def _request(self, method: str, url: str, timeout: aiohttp.ClientTimeout, *,
+                       data: bytes | None = None, headers: dict[str, str] | None = None) -> Answer:
+        async with self.session().request(method, url, data=data, headers=headers, timeout=timeout) as response:
+            answer = Answer(response.status, CIMultiDict(response.headers), await response.read())
+            if response.status >= 300:
+                raise LineError(response.status, response.reason or "", answer.json(), answer.headers)
+            return answer
+
+    async def close(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.close()

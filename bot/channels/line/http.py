@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+from aiohttp.helpers import get_env_proxy_for_url
 from multidict import CIMultiDict
+from yarl import URL
 
 JSON = dict[str, Any]
 CONNECTIONS = 64  # parallel requests to one host; the outbox sends at most this many at once
@@ -57,10 +59,34 @@ def dump(body: JSON) -> bytes:
         return json.dumps(body, separators=(",", ":")).encode()
 
 
+Proxy = tuple[URL | None, aiohttp.BasicAuth | None]
+
+
+def env_proxy(url: str) -> Proxy:
+    """The proxy (and its credentials) the environment names for this URL's host, or none."""
+    try:
+        return get_env_proxy_for_url(URL(url))
+    except LookupError:
+        return None, None
+
+
+class Proxies(dict[str, Proxy]):
+    """Each host's proxy, looked up in the environment the first time the host is asked."""
+
+    def for_url(self, url: str) -> Proxy:
+        end = url.find("/", url.find("//") + 2)
+        origin = url if end < 0 else url[:end]
+        found = self.get(origin)
+        if found is None:
+            found = self[origin] = env_proxy(origin)
+        return found
+
+
 class LineHttp:
     def __init__(self, access_token: str) -> None:
         self._auth = {"Authorization": f"Bearer {access_token}"}
         self._session: aiohttp.ClientSession | None = None
+        self.proxies = Proxies()
 
     def session(self) -> aiohttp.ClientSession:
         # made on first use: a session belongs to the loop it was made on
@@ -80,7 +106,9 @@ class LineHttp:
 
     async def _request(self, method: str, url: str, timeout: aiohttp.ClientTimeout, *,
                        data: bytes | None = None, headers: dict[str, str] | None = None) -> Answer:
-        async with self.session().request(method, url, data=data, headers=headers, timeout=timeout) as response:
+        proxy, proxy_auth = self.proxies.for_url(url)
+        async with self.session().request(method, url, data=data, headers=headers, timeout=timeout,
+                                          proxy=proxy, proxy_auth=proxy_auth) as response:
             answer = Answer(response.status, CIMultiDict(response.headers), await response.read())
             if response.status >= 300:
                 raise LineError(response.status, response.reason or "", answer.json(), answer.headers)

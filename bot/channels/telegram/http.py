@@ -3,8 +3,9 @@
 python-telegram-bot turns every call into its objects and back (RequestData, to_dict, Message.de_json
 of the whole answer): more than the HTTP itself costs, for a message id. Errors are still PTB's
 (RetryAfter, ChatMigrated, Forbidden, …), sorted from the answer exactly as PTB sorts them, so the
-sender and the outbox see what they saw before. The session trusts no environment (no netrc or proxy
-lookups) and keeps its connections alive.
+sender and the outbox see what they saw before. The session keeps its connections alive and looks
+nothing up in the environment per call: the proxy it names (HTTPS_PROXY, NO_PROXY), if any, is
+looked up once, when the session is made.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from http import HTTPStatus
 from typing import Any
 
 import aiohttp
+from aiohttp.helpers import get_env_proxy_for_url
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -25,10 +27,12 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
+from yarl import URL
 
 JSON = dict[str, Any]
 CONNECTIONS = 32  # Telegram allows about 30 messages a second in all: more would only wait
 KEEPALIVE = 30.0
+JSON_HEADERS = {"Content-Type": "application/json"}
 TIMEOUT = aiohttp.ClientTimeout(total=20, connect=5)  # under the outbox's 30-second lease
 
 
@@ -37,20 +41,26 @@ class TelegramHttp:
         """`base_url` ends with bot<token>, as PTB's Bot.base_url does."""
         self.base_url = base_url.rstrip("/")
         self._session: aiohttp.ClientSession | None = None
+        self._proxy: tuple[URL | None, aiohttp.BasicAuth | None] = (None, None)
 
     def session(self) -> aiohttp.ClientSession:
         # made on first use: a session belongs to the loop it was made on
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=CONNECTIONS, keepalive_timeout=KEEPALIVE)
             self._session = aiohttp.ClientSession(connector=connector, trust_env=False, timeout=TIMEOUT)
+            try:
+                self._proxy = get_env_proxy_for_url(URL(self.base_url))
+            except LookupError:
+                self._proxy = (None, None)
         return self._session
 
     async def call(self, method: str, params: JSON) -> Any:
         """The `result` of one Bot API method, or PTB's TelegramError for what Telegram answered."""
         data = dump(params)
         try:
-            async with self.session().post(f"{self.base_url}/{method}", data=data,
-                                           headers={"Content-Type": "application/json"}) as response:
+            session = self.session()
+            async with session.post(f"{self.base_url}/{method}", data=data, headers=JSON_HEADERS,
+                                    proxy=self._proxy[0], proxy_auth=self._proxy[1]) as response:
                 status, payload = response.status, await response.read()
         except TimeoutError as exc:
             raise TimedOut(f"{method} timed out") from exc

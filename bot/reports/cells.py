@@ -34,8 +34,9 @@ EDITED = "秘書處修改"
 ASK_RELEASE = "建議解除列管"
 NOTHING = "無列管事項。"
 
-# XML 1.0 refuses most control characters; a reply pasted from another program may carry them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# XML 1.0 refuses most control characters; a reply pasted from another program may carry them. A lone
+# surrogate (half of a character, from a broken paste) cannot even be written as UTF-8.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell as XlCell
-from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.functions import tostring
 
 from bot.dates import roc_datetime
 from bot.reports.cells import (
@@ -37,6 +37,7 @@ from bot.reports.cells import (
     subtitle,
 )
 from bot.reports.model import HistoryEntry, ReportData
+from bot.reports.xlsx_rows import Body, Run, Value, row_xml, with_bodies
 from bot.reports.zipped import steady
 
 FONT = "標楷體"
@@ -62,35 +63,40 @@ _MARK_FONTS: dict[Mark, InlineFont] = {
     "missing": InlineFont(rFont=FONT, sz=12, b=True, color="FF0000"),
     "late": InlineFont(rFont=FONT, sz=12, b=True, color="A06000"),
 }
+# Each mark's font as openpyxl writes it in a rich-text run.
+_RUN_FONTS: dict[Mark, str] = {
+    mark: tostring(font.to_tree(tagname="rPr"), encoding="unicode") for mark, font in _MARK_FONTS.items()
+}
 
 
 def _text(text: str) -> str:
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
-def _set(cell: XlCell, value: str | CellRichText) -> None:
+def _set(cell: XlCell, value: str) -> None:
     """Text stays text: openpyxl would store 「=…」 as a formula, and Excel would run it."""
     cell.value = value
     if isinstance(value, str) and value:
         cell.data_type = "s"
 
 
-def _value(content: Cell) -> str | CellRichText:
+def _value(content: Cell) -> Value:
     """Plain text, or rich text when a span is marked (未回報, 逾期回報)."""
     if not any(span.mark for line in content for span in line):
         return _text("\n".join(line_text(line) for line in content))
-    rich = CellRichText()
+    runs: list[Run] = []
     for i, line in enumerate(content):
         for j, span in enumerate(line):
             prefix = "\n" if i and not j else ""
-            rich.append(TextBlock(_MARK_FONTS[span.mark], prefix + span.text))
+            runs.append((_RUN_FONTS[span.mark], prefix + span.text))
         if not line and i:
-            rich.append(TextBlock(_MARK_FONTS[""], "\n"))
-    return rich
+            runs.append((_RUN_FONTS[""], "\n"))
+    return tuple(runs)
 
 
 def _page(sheet: Worksheet, header_row: int) -> None:
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1).coordinate
+    # By name: sheet.cell() would put an empty cell (and row) there, before the rows written as text.
+    sheet.freeze_panes = f"A{header_row + 1}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
     setup = sheet.page_setup
     setup.orientation = "landscape"
@@ -113,10 +119,17 @@ def _head(sheet: Worksheet, row: int, headers: tuple[str, ...], widths: tuple[fl
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
-def _body_cell(sheet: Worksheet, row: int, column: int, value: str | CellRichText) -> None:
+def _body_cell(sheet: Worksheet, row: int, column: int, value: str) -> None:
     cell = sheet.cell(row=row, column=column)
     _set(cell, value)
     cell.style = BODY_STYLE  # by name: setting font, border and alignment per cell took seconds
+
+
+def _body_style(sheet: Worksheet) -> int:
+    """The index of the body cells' style, registered as openpyxl would on the first body cell."""
+    probe = XlCell(sheet)  # never placed in the sheet
+    probe.style = BODY_STYLE
+    return probe.style_id
 
 
 def _line(sheet: Worksheet, row: int, text: str, *, size: int = 12, bold: bool = False) -> None:
@@ -128,20 +141,24 @@ def _line(sheet: Worksheet, row: int, text: str, *, size: int = 12, bold: bool =
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(HEADERS))
 
 
-def _report_sheet(sheet: Worksheet, data: ReportData) -> None:
+def _report_sheet(sheet: Worksheet, data: ReportData) -> Body:
+    """The sheet around the table; the table's rows are returned, to be written as text."""
     sheet.title = REPORT_SHEET
     _line(sheet, 1, data.title(), size=16, bold=True)
     _line(sheet, 2, subtitle(data))
+    header = TITLE_ROWS + 1
     if not data.rows:
         _line(sheet, 3, NOTHING)
-        return
-    header = TITLE_ROWS + 1
+        return Body("xl/worksheets/sheet1.xml", header, ())
     _head(sheet, header, HEADERS, tuple(round(mm / MM_PER_CHARACTER, 1) for mm in WIDTHS_MM))
-    for number, row in enumerate(data.rows, start=header + 1):
-        for column, content in enumerate(row_cells(row), start=1):
-            _body_cell(sheet, number, column, _value(content))
+    style = _body_style(sheet)
+    rows = [
+        row_xml(number, style, [_value(content) for content in row_cells(row)])
+        for number, row in enumerate(data.rows, start=header + 1)
+    ]
     _line(sheet, header + len(data.rows) + 1, data.summary_line())
     _page(sheet, header)
+    return Body("xl/worksheets/sheet1.xml", header + 1, rows)
 
 
 FILES_SHEET = "附件"
@@ -153,16 +170,22 @@ def _status(entry: HistoryEntry) -> str:
     return "已撤回" if entry.withdrawn else "已更正" if entry.superseded else ""
 
 
-def _history_sheet(sheet: Worksheet, history: tuple[HistoryEntry, ...]) -> None:
+def _history_values(entry: HistoryEntry) -> list[Value]:
+    at = entry.at.astimezone(LOCAL) if entry.at.tzinfo is not None else entry.at
+    values = (entry.case, entry.agency, roc_datetime(at), KINDS.get(entry.kind, entry.kind),
+              entry.text, entry.author, _status(entry))
+    return [_text(clean(value)) for value in values]
+
+
+def _history_sheet(sheet: Worksheet, history: tuple[HistoryEntry, ...]) -> Body:
     _head(sheet, 1, HISTORY_HEADERS, HISTORY_WIDTHS)
-    for number, entry in enumerate(history, start=2):
-        at = entry.at.astimezone(LOCAL) if entry.at.tzinfo is not None else entry.at
-        values = (entry.case, entry.agency, roc_datetime(at), KINDS.get(entry.kind, entry.kind),
-                  entry.text, entry.author, _status(entry))
-        for column, value in enumerate(values, start=1):
-            _body_cell(sheet, number, column, _text(clean(value)))
+    rows: list[bytes] = []
+    if history:
+        style = _body_style(sheet)
+        rows = [row_xml(number, style, _history_values(entry)) for number, entry in enumerate(history, start=2)]
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(HISTORY_HEADERS))}{max(1, len(history)) + 1}"
     _page(sheet, 1)
+    return Body("xl/worksheets/sheet2.xml", 2, rows)
 
 
 def _files_sheet(sheet: Worksheet, data: ReportData) -> None:
@@ -184,8 +207,7 @@ def _files_sheet(sheet: Worksheet, data: ReportData) -> None:
 def render(data: ReportData) -> bytes:
     book = Workbook()
     book.add_named_style(NamedStyle(BODY_STYLE, font=Font(name=FONT, size=12), border=_BORDER, alignment=_WRAP))
-    _report_sheet(book.active, data)
-    _history_sheet(book.create_sheet(HISTORY_SHEET), data.history)
+    bodies = (_report_sheet(book.active, data), _history_sheet(book.create_sheet(HISTORY_SHEET), data.history))
     if any(status.files for row in data.rows for status in row.statuses):
         _files_sheet(book.create_sheet(FILES_SHEET), data)
     moment = datetime.combine(data.cutoff, time())
@@ -197,4 +219,4 @@ def render(data: ReportData) -> bytes:
     buffer = io.BytesIO()
     # ExcelWriter, not Workbook.save: save() stamps the file with the moment it was written
     ExcelWriter(book, ZipFile(buffer, "w", ZIP_DEFLATED)).save()
-    return steady(buffer.getvalue(), data.cutoff)
+    return steady(buffer.getvalue(), data.cutoff, with_bodies(bodies))

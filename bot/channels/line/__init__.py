@@ -1,7 +1,7 @@
-"""LINE: the only code that imports linebot (the v3 async SDK). See docs/line.md.
+"""LINE: the Messaging API as our own JSON over one aiohttp session (client.py, http.py). See docs/line.md.
 
-`line_channel(runtime)` is what bot/app.py plugs in. The SDK is imported when the channel is built,
-so `bot.channels.line.cost` (round_cost, for the reminder code) can be used without it.
+`line_channel(runtime)` is what bot/app.py plugs in. The channel's modules are imported when it is
+built, so `bot.channels.line.cost` (round_cost, for the reminder code) can be used without them.
 """
 
 from __future__ import annotations

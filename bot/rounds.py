@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
 
+from bot.bulk import collector_paused
 from bot.context import Actor, Context
 from bot.core import Bot
 from bot.outbox import outbox_rows
@@ -77,9 +78,10 @@ def run_scheduled(bot: Bot, body_id: int, platforms: Collection[str]) -> Round |
     if due is None:
         return None
     day, days = due
-    plan = plan_round(secretariat(bot), body, round_id=day.isoformat(), days=days)
-    ids = bot.store.record_round(body_id=body.id, day=day, rows=outbox_rows(plan.messages, set(platforms)),
-                                 reasons=plan.triggers.reasons(), overdue=plan.overdue)
+    with collector_paused():
+        plan = plan_round(secretariat(bot), body, round_id=day.isoformat(), days=days)
+        ids = bot.store.record_round(body_id=body.id, day=day, rows=outbox_rows(plan.messages, set(platforms)),
+                                     reasons=plan.triggers.reasons(), overdue=plan.overdue)
     return plan if ids is not None else None
 
 
@@ -88,15 +90,23 @@ def plan_now(bot: Bot, *, body: BodyView | None = None) -> list[Round]:
     ctx = secretariat(bot)
     stamp = ctx.now().strftime("now-%Y%m%dT%H%M")
     bodies = [body] if body is not None else bot.store.bodies()
-    return [plan_round(ctx, b, round_id=stamp, manual=True) for b in bodies]
+    with collector_paused():
+        return [plan_round(ctx, b, round_id=stamp, manual=True) for b in bodies]
 
 
 def send_now(bot: Bot, platforms: Collection[str], *, body: BodyView | None = None) -> list[Round]:
-    rounds = plan_now(bot, body=body)
-    for plan in rounds:
-        bot.store.record_round(body_id=plan.body.id, day=None, rows=outbox_rows(plan.messages, set(platforms)),
-                               reasons=plan.triggers.reasons())
+    with collector_paused():
+        rounds = plan_now(bot, body=body)
+        enqueue_now(bot, rounds, platforms)
     return rounds
+
+
+def enqueue_now(bot: Bot, rounds: list[Round], platforms: Collection[str]) -> None:
+    """Hand rounds made by hand to the sender (not marked: a scheduled round still runs)."""
+    with collector_paused():
+        for plan in rounds:
+            bot.store.record_round(body_id=plan.body.id, day=None, rows=outbox_rows(plan.messages, set(platforms)),
+                                   reasons=plan.triggers.reasons())
 
 
 def run_digest(bot: Bot, platforms: Collection[str]) -> Digest | None:

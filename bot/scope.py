@@ -3,10 +3,15 @@ collective addressees it belongs to (各部會, 各地方政府 …)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 
 from config.directory import AgencyDirectory
 from storage.views import ItemView
+
+
+def _as_set(names: Iterable[str]) -> Set[str]:
+    """A round passes the bound agencies for every item: copying them each time made it quadratic."""
+    return names if isinstance(names, Set) else set(names)
 
 
 def descendants(directory: AgencyDirectory, agency: str) -> list[str]:
@@ -45,7 +50,7 @@ def answering_as(directory: AgencyDirectory, item: ItemView, agency: str) -> str
 
 def who_answers(directory: AgencyDirectory, item: ItemView, bound: Iterable[str]) -> list[str]:
     """Each agency expected to reply on `item`: collectives expand to their bound members."""
-    bound = set(bound)
+    bound = _as_set(bound)
     expected: list[str] = []
     for name, _ in item.agencies:
         agency = directory.get(name)
@@ -59,7 +64,7 @@ def who_answers(directory: AgencyDirectory, item: ItemView, bound: Iterable[str]
 
 def chat_agency_for(directory: AgencyDirectory, agency: str, bound: Iterable[str]) -> str | None:
     """The bound agency whose chat hears about `agency`: itself, or its nearest bound parent."""
-    bound = set(bound)
+    bound = _as_set(bound)
     current: str | None = agency
     while current is not None:
         if current in bound:

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Select, Table, bindparam, func
 from sqlalchemy import select as core_select
 
 from storage.evidence import EvidenceView
-from storage.models import LEAD, Body, EvidenceFile, Item, ItemAgency, Meeting, Reply
+from storage.models import LEAD, RELEASED, Body, EvidenceFile, Item, ItemAgency, Meeting, Reply
 from storage.views import BodyView, ItemView, ReplyView
 
 # Statements on the message path are built once (building one costs more than running it on SQLite)
@@ -54,6 +54,18 @@ ITEM_REPLIES = (core_select(REPLY_T.c.id, REPLY_T.c.item_id, REPLY_T.c.agency, R
                             REPLY_T.c.corrects, REPLY_T.c.chat)
                 .where(REPLY_T.c.item_id.in_(bindparam("ids", expanding=True)))
                 .order_by(REPLY_T.c.at, REPLY_T.c.id))
+# a reminder round reads a body's open items whole: each with its agencies (a row per agency), and
+# their replies, as plain rows
+_OPEN_OF_BODY = (ITEM_T.c.body_id == bindparam("body_id"), ITEM_T.c.status != RELEASED)
+ROUND_ITEMS = (core_select(ITEM_T.c.id, ITEM_T.c.case, ITEM_T.c.subject, ITEM_T.c.text, ITEM_T.c.status,
+                           ITEM_T.c.due_next_meeting, ITEM_T.c.due_date, ITEM_T.c.warning, ITEM_T.c.proposal,
+                           ITEM_T.c.proposal_reason, LINK_T.c.agency, LINK_T.c.role, LINK_T.c.position)
+               .select_from(ITEM_T.outerjoin(LINK_T, LINK_T.c.item_id == ITEM_T.c.id)).where(*_OPEN_OF_BODY))
+ROUND_REPLIES = (core_select(REPLY_T.c.id, REPLY_T.c.item_id, REPLY_T.c.agency, REPLY_T.c.kind, REPLY_T.c.text,
+                             REPLY_T.c.author, REPLY_T.c.author_name, REPLY_T.c.at, REPLY_T.c.late,
+                             REPLY_T.c.withdrawn, REPLY_T.c.superseded_by)
+                 .select_from(REPLY_T.join(ITEM_T, ITEM_T.c.id == REPLY_T.c.item_id)).where(*_OPEN_OF_BODY)
+                 .order_by(REPLY_T.c.at, REPLY_T.c.id))
 FILE_T: Table = EvidenceFile.__table__  # type: ignore[attr-defined]
 ITEM_FILES = (core_select(*[c for c in FILE_T.c if c.name != "message_id"])
               .where(FILE_T.c.item_id.in_(bindparam("ids", expanding=True)), FILE_T.c.withdrawn.is_(False),

@@ -12,16 +12,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func
+from sqlalchemy import func
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from storage.models import LEAD, RELEASED, Body, DayOff, Item, ItemAgency, KeyValue, ReminderRound, Reply
+from storage.itemrows import BODY_T, ROUND_ITEMS, ROUND_REPLIES
+from storage.models import LEAD, Body, DayOff, KeyValue, ReminderRound, Reply
 from storage.outbox import OutboxMixin
-from storage.views import ItemView, ReplyView
+from storage.views import ItemView, ReplyView, item_view
 
 DIGEST_CURSOR = "digest:since"
+BODY_NAMES = core_select(BODY_T.c.id, BODY_T.c.code, BODY_T.c.name)
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,21 @@ class DayChange:
     reason: str
 
 
-def columns(*fields: Any) -> Select[Any]:
-    """A select of many columns (sqlmodel's select() is typed for at most four)."""
-    return core_select(*[col(f) for f in fields])
+def _leads_first(row: Any, more: list[Any] | None) -> tuple[tuple[str, str], ...]:
+    """(name, role) of an item's agencies from its rows (agency, role, position at 10–12): leads
+    first, each in its order. Most items have one."""
+    if row[10] is None:
+        return ()
+    if more is None:
+        return ((row[10], row[11]),)
+    return tuple((r[10], r[11]) for r in sorted([row, *more], key=lambda r: (r[11] != LEAD, r[12], r[10])))
+
+
+def case_order(case: str) -> tuple[int, ...]:
+    """'12-3' → (12, 3): cases in the order people number them (most are plain numbers)."""
+    if case.isdigit():
+        return (int(case),)
+    return tuple(int(p) if p.isdigit() else 0 for p in case.split("-"))
 
 
 class ScheduleMixin(OutboxMixin):
@@ -92,45 +106,36 @@ class ScheduleMixin(OutboxMixin):
     def round_items(self, *, body_id: int) -> list[ItemView]:
         """A body's open items with their agencies and standing replies, read in bulk for a round.
 
-        The same views as `items()`, built from plain rows: a round of 20,000 items reads in a
-        fraction of the time ORM objects take.
+        The same views as `items()`, in case order, built from plain rows of statements built once:
+        a round of 100,000 items reads in a fraction of the time ORM objects take.
         """
+        params = {"body_id": body_id}
         with self.session() as s:
-            codes = dict(s.exec(select(Body.id, Body.code)).all())
-            body_name = s.exec(select(Body.name).where(Body.id == body_id)).one()
-            conn = s.connection()  # plain rows: more columns than sqlmodel's select() types
-            rows = conn.execute(columns(Item.id, Item.case, Item.subject, Item.text, Item.status,
-                                        Item.due_next_meeting, Item.due_date, Item.warning, Item.proposal,
-                                        Item.proposal_reason)
-                                .where(col(Item.body_id) == body_id, col(Item.status) != RELEASED)).all()
-            links: dict[int, list[tuple[str, str, int]]] = defaultdict(list)
-            for item_id, agency, role, position in s.exec(
-                    select(ItemAgency.item_id, ItemAgency.agency, ItemAgency.role, ItemAgency.position)
-                    .join(Item, col(Item.id) == ItemAgency.item_id)
-                    .where(Item.body_id == body_id, Item.status != RELEASED)):
-                links[item_id].append((agency, role, position))
+            conn = s.connection()
+            bodies = {i: (code, name) for i, code, name in conn.execute(BODY_NAMES)}
+            rows = conn.execute(ROUND_ITEMS, params).all()
             replies: dict[int, list[ReplyView]] = defaultdict(list)
             for (reply_id, item_id, agency, kind, text, author, name, at, late, withdrawn,
-                 superseded) in conn.execute(
-                    columns(Reply.id, Reply.item_id, Reply.agency, Reply.kind, Reply.text, Reply.author,
-                           Reply.author_name, Reply.at, Reply.late, Reply.withdrawn, Reply.superseded_by)
-                    .join(Item, col(Item.id) == col(Reply.item_id))
-                    .where(col(Item.body_id) == body_id, col(Item.status) != RELEASED)
-                    .order_by(col(Reply.at), col(Reply.id))):
+                 superseded) in conn.execute(ROUND_REPLIES, params).all():
                 replies[item_id].append(ReplyView(
                     id=reply_id, agency=agency, kind=kind, text=text, author=author, author_name=name, at=at,
                     late=late, withdrawn=withdrawn, superseded=superseded is not None))
-        prefix = codes[body_id] if len(codes) > 1 else ""
-        views = []
-        for item_id, case, subject, text, status, due_next, due_date, warning, proposal, reason in rows:
-            agencies = sorted(links[item_id], key=lambda a: (a[1] != LEAD, a[2]))
-            views.append(ItemView(
-                id=item_id, body_id=body_id, body=body_name, code=codes[body_id], case=case,
-                label=f"{prefix}{case}", subject=subject, text=text, status=status,
-                due_next_meeting=due_next, due_date=due_date,
-                agencies=tuple((name, role) for name, role, _ in agencies), meeting_number=None,
-                warning=warning, proposal=proposal, proposal_reason=reason, replies=tuple(replies[item_id])))
-        return sorted(views, key=lambda v: tuple(int(p) if p.isdigit() else 0 for p in v.case.split("-")))
+        heads: dict[int, Any] = {}
+        more: dict[int, list[Any]] = defaultdict(list)  # the rows of items with several agencies
+        for row in rows:  # a row per agency of the item
+            if row[0] in heads:
+                more[row[0]].append(row)
+            else:
+                heads[row[0]] = row
+        code, body_name = bodies[body_id]
+        prefix = code if len(bodies) > 1 else ""
+        return [item_view({
+            "id": row[0], "body_id": body_id, "body": body_name, "code": code, "case": row[1],
+            "label": prefix + row[1], "subject": row[2], "text": row[3], "status": row[4], "due_next_meeting": row[5],
+            "due_date": row[6], "agencies": _leads_first(row, more.get(row[0])), "meeting_number": None,
+            "warning": row[7], "proposal": row[8], "proposal_reason": row[9],
+            "replies": tuple(replies[row[0]]) if row[0] in replies else (), "source": None})
+            for row in sorted(heads.values(), key=lambda row: case_order(row[1]))]
 
     # ---- small schedule settings (the digest's time), and who runs the scheduler ---------------
     def setting(self, *, key: str, default: str) -> str:

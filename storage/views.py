@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from typing import Any
 
 from storage.evidence import EvidenceView
 from storage.models import LEAD, RELEASED
@@ -72,11 +73,32 @@ class ItemView:
     @property
     def current_replies(self) -> list[ReplyView]:
         """Every reply that still stands: not edited over, not withdrawn."""
+        if not self.replies:
+            return []
         return [r for r in self.replies if not r.superseded and not r.withdrawn]
 
     def latest_reply(self, agency: str | None = None) -> ReplyView | None:
+        if not self.replies:  # most items in a reminder round: no need to build the lists
+            return None
         standing = [r for r in self.current_replies if agency is None or r.agency == agency]
         return max(standing, key=lambda r: (r.at, r.id), default=None)
+
+
+ITEM_FIELDS = frozenset(f.name for f in fields(ItemView))
+
+
+def item_view(values: dict[str, Any]) -> ItemView:
+    """An ItemView from a dict of all its fields, equal to `ItemView(**values)`.
+
+    A reminder round builds one view per open item (100,000 for 10,000 chats): the frozen
+    dataclass's __init__ sets each of its 18 fields through object.__setattr__, which took as long
+    as reading the items from the database. Filling the new view's __dict__ at once takes a third.
+    """
+    if len(values) != len(ITEM_FIELDS):
+        raise TypeError(f"an ItemView has {len(ITEM_FIELDS)} fields, not {len(values)}: {sorted(values)}")
+    view: ItemView = object.__new__(ItemView)
+    view.__dict__.update(values)
+    return view
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Rendering the report in every format at 500, 1,000, 2,000 and 4,000 items: time, peak memory, growth.
 
-    .venv/bin/python bench/bench_report.py [--sizes 500,1000,2000,4000] [--formats docx,xlsx] [--pdf]
+    .venv/bin/python bench/bench_report.py [--sizes 500,1000,2000,4000] [--formats docx,xlsx] [--pdf] [--files 2]
 
 Each format and size runs in a process of its own, so that its peak resident size (ru_maxrss) is its
 own: the interpreter, the format's libraries, the report's data and three renders. Time is the median
@@ -42,9 +42,10 @@ DECISION = "請{lead}於下次會議時針對高風險家庭服務方案之辦�
 REPLY = "已於{m}月{d}日召開跨部會研商會議，就銜接流程、轉介指標及人力配置達成共識，相關草案已送各縣市政府表示意見，預計下月底前函頒實施。"
 
 
-def build(rows: int) -> ReportData:
+def build(rows: int, files: int = 0) -> ReportData:
     """A report as large as a busy body's: one to three agencies an item, most answered (some twice,
-    some asking for release), and the history of every reply."""
+    some asking for release), and the history of every reply; with `files`, each agency that answered
+    attached that many 佐證 (every other one with a download link)."""
     items = []
     entries = []
     for i in range(rows):
@@ -62,6 +63,10 @@ def build(rows: int) -> ReportData:
                 if a in answered
                 else (),
                 release_reason="已完成並函頒各縣市。" if a in answered and i % 6 == 1 else None,
+                files=tuple(f"佐證{n + 1}_{a}.pdf" for n in range(files)) if a in answered else (),
+                file_links=tuple(f"https://lieguan.example/files/{i}-{n}" for n in range(0, files, 2))
+                if a in answered
+                else (),
             )
             for a in agencies
         )
@@ -99,9 +104,9 @@ def _mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # KiB on Linux
 
 
-def measure(fmt: str, rows: int) -> dict[str, float]:
+def measure(fmt: str, rows: int, files: int) -> dict[str, float]:
     """One format and size, in this process: its libraries are imported before the clock starts."""
-    data = build(rows)
+    data = build(rows, files)
     importlib.import_module(f"bot.reports.{MODULES.get(fmt, fmt)}")
     baseline_mb = _mb(resource.RUSAGE_SELF)
     times, cpu = [], []
@@ -121,8 +126,8 @@ def measure(fmt: str, rows: int) -> dict[str, float]:
     }
 
 
-def _run(fmt: str, rows: int) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--rows", str(rows), "--format", fmt],
+def _run(fmt: str, rows: int, files: int) -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, "--rows", str(rows), "--format", fmt, "--files", str(files)],
                          capture_output=True, text=True, check=True)
     result: dict[str, float] = json.loads(out.stdout)
     return result
@@ -150,11 +155,12 @@ def main() -> int:
     parser.add_argument("--sizes", default="500,1000,2000,4000", help="numbers of items, comma-separated")
     parser.add_argument("--formats", default=",".join(f for f in FORMATS if f != "pdf"))
     parser.add_argument("--pdf", action="store_true", help="also PDF (LibreOffice: minutes)")
+    parser.add_argument("--files", type=int, default=0, help="佐證 per agency that answered (default 0)")
     parser.add_argument("--rows", type=int, help="measure one size in this process (internal)")
     parser.add_argument("--format", choices=FORMATS, help="measure one format in this process (internal)")
     args = parser.parse_args()
     if args.format:
-        print(json.dumps(measure(args.format, args.rows or AIM_ROWS)))
+        print(json.dumps(measure(args.format, args.rows or AIM_ROWS, args.files)))
         return 0
     sizes = [int(size) for size in args.sizes.split(",")]
     formats = [f for f in args.formats.split(",") if f] + (["pdf"] if args.pdf else [])
@@ -163,7 +169,7 @@ def main() -> int:
     for fmt in formats:
         results = {}
         for rows in sizes:
-            results[rows] = _run(fmt, rows)
+            results[rows] = _run(fmt, rows, args.files)
             print(_line(fmt, rows, results[rows]), flush=True)
         growth.append(_growth(fmt, results))
     print("\n".join(line for line in growth if line))

@@ -37,7 +37,7 @@ from bot.reports.cells import (
     subtitle,
 )
 from bot.reports.model import HistoryEntry, ReportData
-from bot.reports.xlsx_rows import Body, Run, Value, row_xml, with_bodies
+from bot.reports.xlsx_rows import Body, Leading, Run, Value, cells_xml, row_xml, with_bodies
 from bot.reports.zipped import steady
 
 FONT = "標楷體"
@@ -188,28 +188,32 @@ def _history_sheet(sheet: Worksheet, history: tuple[HistoryEntry, ...]) -> Body:
     return Body("xl/worksheets/sheet2.xml", 2, rows)
 
 
-def _files_sheet(sheet: Worksheet, data: ReportData) -> None:
-    """佐證, one per line with its download link (a cell of 辦理情形 holds one link at most)."""
+def _files_sheet(sheet: Worksheet, data: ReportData) -> Leading:
+    """佐證, one per line with its download link (a cell of 辦理情形 holds one link at most). openpyxl
+    writes the link cells, whose hyperlinks it ties to the sheet; the cells before them are text."""
     _head(sheet, 1, FILES_HEADERS, FILES_WIDTHS)
-    number = 1
+    style = _body_style(sheet)
+    cells: list[bytes] = []
     for row in data.rows:
         for status in row.statuses:
             links = (*status.file_links, *[""] * len(status.files))
             for name, link in zip(status.files, links, strict=False):
-                number += 1
-                for column, value in enumerate((row.case, status.agency, name, link), start=1):
-                    _body_cell(sheet, number, column, _text(clean(value)))
+                number = len(cells) + 2
+                cells.append(cells_xml(number, style, [_text(clean(value)) for value in (row.case, status.agency, name)]))
+                _body_cell(sheet, number, len(FILES_HEADERS), _text(clean(link)))
                 if link:
-                    sheet.cell(row=number, column=4).hyperlink = link
+                    sheet.cell(row=number, column=len(FILES_HEADERS)).hyperlink = link
     _page(sheet, 1)
+    return Leading("xl/worksheets/sheet3.xml", 2, cells)
 
 
 def render(data: ReportData) -> bytes:
     book = Workbook()
     book.add_named_style(NamedStyle(BODY_STYLE, font=Font(name=FONT, size=12), border=_BORDER, alignment=_WRAP))
-    bodies = (_report_sheet(book.active, data), _history_sheet(book.create_sheet(HISTORY_SHEET), data.history))
+    bodies: list[Body | Leading] = [_report_sheet(book.active, data),
+                                    _history_sheet(book.create_sheet(HISTORY_SHEET), data.history)]
     if any(status.files for row in data.rows for status in row.statuses):
-        _files_sheet(book.create_sheet(FILES_SHEET), data)
+        bodies.append(_files_sheet(book.create_sheet(FILES_SHEET), data))
     moment = datetime.combine(data.cutoff, time())
     book.properties.title = data.title()
     book.properties.subject = subtitle(data)

@@ -20,6 +20,7 @@ Run = tuple[str, str]
 # What a cell holds: plain text, or rich text (未回報 in red) as runs.
 Value = str | tuple[Run, ...]
 
+_ROW = re.compile(rb'<row r="([0-9]+)">')
 _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+[0-9]+):([A-Z]+)([0-9]+)"/>')
 
 
@@ -48,13 +49,18 @@ def _cell(ref: str, style: int, value: Value) -> str:
     return f'<c r="{ref}" s="{style}" t="inlineStr">{content}</c>'
 
 
-def row_xml(number: int, style: int, values: Sequence[Value]) -> bytes:
-    """<row r="4">…</row>, every cell in the given style; text beyond ASCII as character references,
-    as openpyxl writes it."""
+def cells_xml(number: int, style: int, values: Sequence[Value]) -> bytes:
+    """The cells of row `number` from column A on, every one in the given style; text beyond ASCII as
+    character references, as openpyxl writes it."""
     cells = "".join(
         _cell(f"{get_column_letter(column)}{number}", style, value) for column, value in enumerate(values, start=1)
     )
-    return f'<row r="{number}">{cells}</row>'.encode("ascii", "xmlcharrefreplace")
+    return cells.encode("ascii", "xmlcharrefreplace")
+
+
+def row_xml(number: int, style: int, values: Sequence[Value]) -> bytes:
+    """<row r="4">…</row>."""
+    return b'<row r="%d">%s</row>' % (number, cells_xml(number, style, values))
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,26 @@ class Body:
     part: str
     first: int
     rows: Sequence[bytes]
+
+    def apply(self, sheet: bytes) -> bytes:
+        return splice(sheet, self)
+
+
+@dataclass(frozen=True)
+class Leading:
+    """The first cells of rows numbered from `first` on, whose last cells openpyxl wrote (those with a
+    hyperlink, which openpyxl ties to the sheet's relationships)."""
+
+    part: str
+    first: int
+    cells: Sequence[bytes]
+
+    def apply(self, sheet: bytes) -> bytes:
+        def lead(found: re.Match[bytes]) -> bytes:
+            index = int(found.group(1)) - self.first
+            return found.group() + self.cells[index] if 0 <= index < len(self.cells) else found.group()
+
+        return _ROW.sub(lead, sheet)
 
 
 def splice(sheet: bytes, body: Body) -> bytes:
@@ -83,12 +109,12 @@ def splice(sheet: bytes, body: Body) -> bytes:
     return _DIMENSION.sub(reach, sheet, count=1)
 
 
-def with_bodies(bodies: Iterable[Body]) -> Callable[[str, bytes], bytes]:
+def with_bodies(bodies: Iterable[Body | Leading]) -> Callable[[str, bytes], bytes]:
     """A change for zipped.steady that puts each body into its sheet."""
     by_part = {body.part: body for body in bodies}
 
     def change(name: str, part: bytes) -> bytes:
         body = by_part.get(name)
-        return part if body is None else splice(part, body)
+        return part if body is None else body.apply(part)
 
     return change

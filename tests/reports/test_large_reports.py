@@ -44,7 +44,8 @@ TRICKY = ReportRow(
     assists=("原住民族委員會",),
     statuses=(
         AgencyStatus("法務部", (ReportReply("法務部", "  縮排的回覆 &amp; <b>\t", date(2026, 5, 30), True),),
-                     release_reason=""),
+                     release_reason="", files=("函文.pdf", " 照片 & <1>.jpg", "沒有連結.doc"),
+                     file_links=("https://lieguan.example/f/1?a=1&b=2", "https://lieguan.example/f/2")),
         AgencyStatus("原住民族委員會"),
     ),
     proposal="擬解除列管",
@@ -148,3 +149,21 @@ def test_a_2000_item_workbook_tells_readers_its_true_size(large: ReportData) -> 
     streamed = load_workbook(io.BytesIO(render(large, "xlsx")), read_only=True)
     assert streamed["辦理情形"].calculate_dimension() == f"A1:G{3 + ITEMS + 1}"
     assert streamed["回覆紀錄"].calculate_dimension() == f"A1:G{ITEMS + 1}"
+
+
+def test_every_佐證_of_a_2000_item_report_is_a_row_of_the_files_sheet_with_its_link(book: Workbook,
+                                                                                large: ReportData) -> None:
+    expected = [
+        (row.case, status.agency, name, link or None)
+        for row in large.rows
+        for status in row.statuses
+        for name, link in zip(status.files, (*status.file_links, *[""] * len(status.files)), strict=False)
+    ]
+    sheet = book["附件"]
+    assert len(expected) == 3 * (ITEMS // len(KINDS))  # three files on every TRICKY item
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert rows == expected
+    for number, (_, _, _, link) in enumerate(expected, start=2):
+        cell = sheet.cell(row=number, column=4)
+        assert (cell.hyperlink.target if cell.hyperlink else None) == link
+        assert all(sheet.cell(row=number, column=c).font.name == "標楷體" for c in range(1, 5))

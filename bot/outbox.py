@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import defaultdict
+from collections import defaultdict, deque
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -88,6 +88,7 @@ class OutboxSender:
         self._recorder = _Recorder(store)
         self._held = 0  # rows claimed by this process and not settled
         self._chats: set[asyncio.Task[None]] = set()
+        self._queues: dict[str, deque[Outbox]] = {}  # rows of a chat that a task is delivering
         self._task: asyncio.Task[None] | None = None
         self._in_flight: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(IN_FLIGHT))
 
@@ -95,6 +96,16 @@ class OutboxSender:
     def enqueue(self, answers: list[Outgoing], *, origin: ChatRef | None, key: str,
                 reply_token: str | None = None, reply_token_expires: datetime | None = None) -> list[int]:
         """Rows for `answers`; an answer without a chat goes back to `origin` (with its reply token)."""
+        rows = self.rows_for(answers, origin=origin, key=key, reply_token=reply_token,
+                             reply_token_expires=reply_token_expires)
+        ids = self.store.enqueue(rows=rows) if rows else []
+        if ids:
+            self.wake()
+        return ids
+
+    def rows_for(self, answers: list[Outgoing], *, origin: ChatRef | None, key: str,
+                 reply_token: str | None = None, reply_token_expires: datetime | None = None) -> list[dict[str, Any]]:
+        """The outbox rows of `answers` (keys `key:n`), on the platforms this process sends to."""
         rows = []
         for n, out in enumerate(answers):
             chat = out.chat or origin
@@ -104,10 +115,12 @@ class OutboxSender:
             rows.append({"key": out.key or f"{key}:{n}", "chat": chat.key, "payload": to_payload(out),
                          "reply_token": reply_token if own else None,
                          "reply_token_expires": reply_token_expires if own else None})
-        ids = self.store.enqueue(rows=rows) if rows else []
-        if ids:
-            self.wake()
-        return ids
+        return rows
+
+    def adopt(self, rows: list[Outbox]) -> None:
+        """Send rows already leased to this process (the webhook's answers), without a claim."""
+        if rows:
+            self._spawn(rows)
 
     def wake(self) -> None:
         """New rows are waiting (a round was enqueued): look now rather than at the next poll."""
@@ -151,15 +164,33 @@ class OutboxSender:
                     await asyncio.wait_for(self._wake.wait(), timeout=self.poll)
 
     def _spawn(self, rows: list[Outbox]) -> int:
-        by_chat: dict[str, list[Outbox]] = defaultdict(list)
-        for row in rows:
-            by_chat[row.chat].append(row)
+        """Rows to their chats' queues: one task per chat drains its queue in order, one at a time."""
         self._held += len(rows)
-        for chat_rows in by_chat.values():
-            task = asyncio.create_task(self._deliver_chat(chat_rows))
-            self._chats.add(task)
-            task.add_done_callback(self._chat_done)
+        for row in rows:
+            queue = self._queues.get(row.chat)
+            if queue is None:
+                queue = self._queues[row.chat] = deque()
+                task = asyncio.create_task(self._drain(row.chat, queue))
+                self._chats.add(task)
+                task.add_done_callback(self._chat_done)
+            queue.append(row)
         return len(rows)
+
+    async def _drain(self, chat: str, queue: deque[Outbox]) -> None:
+        try:
+            while queue:
+                batch = list(queue)
+                queue.clear()
+                retry_at = await self._deliver_chat(batch)
+                if retry_at is not None and queue:
+                    late = list(queue)
+                    queue.clear()
+                    try:
+                        await self._hand_back(late, retry_at)
+                    finally:
+                        self._held -= len(late)
+        finally:
+            del self._queues[chat]
 
     def _chat_done(self, task: asyncio.Task[None]) -> None:
         self._chats.discard(task)
@@ -178,27 +209,36 @@ class OutboxSender:
         return len(rows)
 
     async def flush(self, *, timeout: float = 30.0) -> None:
-        """Deliver until nothing is due (tests and `remind --now`)."""
+        """Deliver until nothing is due (tests and `remind --now`), rows in hand included."""
         deadline = asyncio.get_running_loop().time() + timeout
+        while self._chats:  # rows this process holds already (the webhook's answers)
+            await asyncio.wait(set(self._chats), timeout=max(0.0, deadline - asyncio.get_running_loop().time()))
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError("outbox did not drain")
         while await self.deliver_due():
             if asyncio.get_running_loop().time() > deadline:
                 raise TimeoutError("outbox did not drain")
 
-    async def _deliver_chat(self, rows: list[Outbox]) -> None:
-        """One chat's rows in order; after a temporary failure the rest wait for the retry too."""
+    async def _deliver_chat(self, rows: list[Outbox]) -> datetime | None:
+        """One chat's rows in order; after a temporary failure the rest wait for the retry too (its
+        time is returned, so that rows queued for the chat meanwhile wait for it as well)."""
         left = list(rows)
         try:
             while left:
                 row = left.pop(0)
+                self._held -= 1
                 retry_at = await self._deliver(row)
                 if retry_at is not None:
-                    for rest in left:
-                        assert rest.id is not None
-                        await self._recorder.settle(Outcome(rest.id, "pending", retry_at=retry_at,
-                                                            attempted=False))
-                    left = []
+                    await self._hand_back(left, retry_at)
+                    return retry_at
+            return None
         finally:
-            self._held -= len(rows)
+            self._held -= len(left)
+
+    async def _hand_back(self, rows: list[Outbox], retry_at: datetime) -> None:
+        for rest in rows:
+            assert rest.id is not None
+            await self._recorder.settle(Outcome(rest.id, "pending", retry_at=retry_at, attempted=False))
 
     async def _deliver(self, row: Outbox) -> datetime | None:
         """Send one row and record what happened; the retry time when it has to wait."""

@@ -6,9 +6,13 @@ so that neither imports the other.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from aiohttp import web
 
@@ -20,6 +24,39 @@ from bot.files import FileLinks
 from bot.messages import Incoming
 from bot.outbox import OutboxSender
 from bot.scheduler import ReminderScheduler
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+KEEP_ALIVE_SECONDS = 1.0  # a process renews its lease this often (it lapses after 3 s: storage/leases.py)
+
+
+class WouldWait(Exception):
+    """Handling an event wanted to wait (for the network, a thread…): not for a unit of work."""
+
+
+def run_now(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end without the event loop, or raise WouldWait (it is closed).
+
+    Handlers are async, but answering a text costs no waiting: run this way, nothing else runs on
+    the loop while a unit of work holds its transaction (on SQLite, its write lock).
+    """
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value
+    coroutine.close()
+    raise WouldWait
+
+
+@dataclass(frozen=True)
+class Ready:
+    """An event a channel can hand over whole: its message, and where the answer goes."""
+
+    key: str
+    msg: Incoming
+    reply_token: str | None = None
+    reply_token_expires: datetime | None = None
+    services: ChannelServices | None = None
 
 
 class Channel(Protocol):
@@ -46,8 +83,13 @@ class Runtime:
     scheduler: ReminderScheduler | None = None
     # 佐證 files to fetch from the platforms (channels add their fetchers); set by build_runtime
     fetcher: FetchRunner | None = None
+    _alive: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        if self.bot.store.engine.dialect.name != "sqlite":  # several processes may share the database
+            with contextlib.suppress(Exception):  # the database may be away for now: renewed later
+                self.bot.store.keep_alive()
+            self._alive = asyncio.create_task(self._keep_alive(), name="lease")
         self.outbox.start()
         for channel in self.channels:
             await channel.start()
@@ -64,6 +106,34 @@ class Runtime:
         return self.outbox.enqueue(answers, origin=msg.chat, key=key, reply_token=reply_token,
                                    reply_token_expires=reply_token_expires)
 
+    def receive_together(self, ready: list[Ready], record: Callable[[set[str]], set[str]]) -> set[str]:
+        """Events that arrived together, in one unit of work: `record(keys handled here)` records
+        them all and returns the new ones; each new one is handled, and its answers are queued
+        already leased to this process, which sends them at once after the commit. Returns the new
+        keys. Raises (and keeps nothing) when any of them fails or would wait: the caller then
+        records and handles them the usual way, one by one.
+        """
+        store = self.bot.store
+        with store.unit():
+            fresh = record({r.key for r in ready})
+            rows: list[dict[str, Any]] = []
+            for r in ready:
+                if r.key in fresh:
+                    answers = run_now(self.bot.handle(r.msg, services=r.services))
+                    rows += self.outbox.rows_for(answers, origin=r.msg.chat, key=r.key, reply_token=r.reply_token,
+                                                 reply_token_expires=r.reply_token_expires)
+            leased = store.enqueue_leased(rows=rows)
+        self.outbox.adopt(leased)
+        return fresh
+
+    async def _keep_alive(self) -> None:
+        while True:
+            await asyncio.sleep(KEEP_ALIVE_SECONDS)
+            try:
+                self.bot.store.keep_alive()
+            except Exception:  # the database is away: others may take over, as they should
+                log.warning("could not renew this process's lease", exc_info=True)
+
     async def stop(self) -> None:
         if self.scheduler is not None:
             await self.scheduler.stop()
@@ -72,3 +142,10 @@ class Runtime:
         for channel in self.channels:
             await channel.stop()
         await self.outbox.stop()
+        if self._alive is not None:  # renewed until everything above has stopped
+            self._alive.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._alive
+            with contextlib.suppress(Exception):  # what is left is taken up by another process at once
+                self.bot.store.drop_lease()
+            self._alive = None

@@ -6,12 +6,13 @@ A key is `platform:event id` (LINE's webhookEventId, or a digest of the event wh
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import col, select
+from sqlmodel import col
 
 from storage.base import StoreBase
 from storage.models import ProcessedEvent
@@ -20,21 +21,24 @@ RECEIVED, DONE, FAILED = "received", "done", "failed"
 
 
 class EventsMixin(StoreBase):
-    def record_events(self, *, events: list[tuple[str, dict[str, Any]]]) -> list[str]:
-        """Record events as received; returns the keys that were new (a known key is a redelivery)."""
+    def record_events(self, *, events: list[tuple[str, dict[str, Any]]], done: Collection[str] = ()) -> list[str]:
+        """Record events as received by this process (those in `done` as handled already, in the unit
+        of work that handles them); returns the keys that were new (a known key is a redelivery)."""
         unique: dict[str, dict[str, Any]] = {}
         for key, payload in events:
             unique.setdefault(key, payload)
         if not unique:
             return []
-        rows = [{"key": k, "payload": p, "status": RECEIVED, "at": self.clock()} for k, p in unique.items()]
+        now = self.clock()
+        rows = [{"key": k, "payload": p, "status": DONE if k in done else RECEIVED, "at": now, "owner": self.owner}
+                for k, p in unique.items()]
         table = ProcessedEvent.__table__  # type: ignore[attr-defined]
         dialect = self.engine.dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         # ON CONFLICT DO NOTHING: two replicas receiving the same redelivery at once both stay correct
         statement = insert(table).values(rows).on_conflict_do_nothing(index_elements=["key"])
-        with self.session() as s:
-            fresh = {row[0] for row in s.execute(statement.returning(table.c.key))}
+        with self.begin() as conn:
+            fresh = {row[0] for row in conn.execute(statement.returning(table.c.key))}
         return [k for k in unique if k in fresh]
 
     def finish_events(self, *, keys: list[str], status: str = DONE) -> None:
@@ -42,14 +46,6 @@ class EventsMixin(StoreBase):
             return
         with self.session() as s:
             s.execute(update(ProcessedEvent).where(col(ProcessedEvent.key).in_(keys)).values(status=status))
-
-    def pending_events(self, *, prefix: str, before: datetime) -> list[tuple[str, dict[str, Any]]]:
-        """Events of one platform still `received` since before `before`: a process died handling them."""
-        with self.session() as s:
-            rows = s.exec(select(ProcessedEvent).where(
-                ProcessedEvent.status == RECEIVED, col(ProcessedEvent.key).startswith(prefix),
-                ProcessedEvent.at < before).order_by(col(ProcessedEvent.at), col(ProcessedEvent.key)))
-            return [(row.key, dict(row.payload)) for row in rows]
 
     def event_status(self, *, key: str) -> str | None:
         with self.session() as s:

@@ -66,7 +66,7 @@ class EvidenceMixin(StoreBase):
         now = self.clock()
         row = {"key": key, "chat": chat, "payload": payload, "status": "pending", "attempts": 0,
                "next_attempt_at": now, "last_error": None, "created_at": now, "done_at": None}
-        with self.engine.begin() as conn:
+        with self.begin() as conn:
             return bool(conn.execute(_NEW_JOB[self.engine.dialect.name], row).rowcount)
 
     def claim_fetch_jobs(self, *, limit: int, platforms: list[str]) -> list[FetchJob]:
@@ -103,7 +103,7 @@ class EvidenceMixin(StoreBase):
 
     def prune_fetch_jobs(self, *, before: datetime) -> int:
         """Jobs finished before `before` are forgotten (the files they stored stay)."""
-        with self.engine.begin() as conn:
+        with self.begin() as conn:
             return int(conn.execute(JOB_T.delete().where(JOB_T.c.status.in_(["done", "failed"]),
                                                          JOB_T.c.done_at < before)).rowcount)
 
@@ -199,7 +199,7 @@ class EvidenceMixin(StoreBase):
         """The bytes of these files, a few rows at a time (a meeting's evidence never at once in memory)."""
         for start in range(0, len(file_ids), batch):
             ids = file_ids[start:start + batch]
-            with self.engine.connect() as conn:
+            with self.connect() as conn:
                 files = EvidenceFile.__table__  # type: ignore[attr-defined]
                 query = (core_select(files.c.id, BLOB_T.c.content)
                          .join(BLOB_T, BLOB_T.c.sha256 == files.c.sha256).where(files.c.id.in_(ids)))
@@ -214,7 +214,7 @@ class EvidenceMixin(StoreBase):
         distinct = (core_select(files.c.sha256).where(files.c.body_id == body_id).distinct().subquery())
         query = core_select(func.coalesce(func.sum(BLOB_T.c.size), 0)).where(
             BLOB_T.c.sha256.in_(core_select(distinct.c.sha256)))
-        with self.engine.connect() as conn:
+        with self.connect() as conn:
             return int(conn.execute(query).scalar_one())
 
     def recent_reply(self, *, chat: str, author: str, since: datetime, until: datetime) -> tuple[int, int] | None:

@@ -68,12 +68,12 @@ class ItemsMixin(StoreBase):
                         next_meeting_time=body.next_meeting_time)
 
     def bodies(self) -> list[BodyView]:
-        with self.engine.connect() as conn:
+        with self.connect() as conn:
             return [body_of(row) for row in conn.execute(BODIES)]
 
     def body(self, *, body_id: int) -> BodyView | None:
         """One body by id, with its last meeting: one query."""
-        with self.engine.connect() as conn:
+        with self.connect() as conn:
             row = conn.execute(BODY_BY_ID, {"body_id": body_id}).first()
             return body_of(row) if row is not None else None
 
@@ -169,7 +169,7 @@ class ItemsMixin(StoreBase):
               agencies: Collection[str] | None = None, ids: Iterable[int] | None = None) -> list[ItemView]:
         """Items by body, status (open | released | all | a status) and responsible agencies."""
         if ids is not None and status == "all" and body_id is None and agencies is None:
-            with self.engine.connect() as conn:  # a reminder's items, as the LINE sender lists them
+            with self.connect() as conn:  # a reminder's items, as the LINE sender lists them
                 views = item_views(conn, ITEMS_BY_ID, {"ids": list(ids)})
             return sorted(views, key=lambda v: (v.body_id, _case_sort(v.case)))
         query = ITEM_ROWS
@@ -184,7 +184,7 @@ class ItemsMixin(StoreBase):
         if agencies is not None:
             owned = core_select(LINK_T.c.item_id).where(LINK_T.c.agency.in_(list(agencies)))
             query = query.where(ITEM_T.c.id.in_(owned))
-        with self.engine.connect() as conn:
+        with self.connect() as conn:
             views = item_views(conn, query)
         return sorted(views, key=lambda v: (v.body_id, _case_sort(v.case)))
 
@@ -203,7 +203,7 @@ class ItemsMixin(StoreBase):
         if not m:
             return []
         code = m.group("code")
-        with self.engine.connect() as conn:
+        with self.connect() as conn:
             if code:
                 return item_views(conn, CODE_CASE_ITEMS, {"case": m.group("case"), "code": code}, replies=replies)
             return item_views(conn, CASE_ITEMS, {"case": m.group("case")}, replies=replies)

@@ -254,6 +254,8 @@ class Outbox(SQLModel, table=True):
     message_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = moment()
     sent_at: datetime | None = moment(default=None)
+    # the process a 'sending' row is leased to: when its ProcessLease lapses, the row is due at once
+    owner: str | None = Field(default=None, max_length=120)
 
 
 class ProcessedEvent(SQLModel, table=True):
@@ -263,6 +265,22 @@ class ProcessedEvent(SQLModel, table=True):
     payload: dict = Field(sa_column=Column(JSON, nullable=False))
     status: str = Field(default="received", max_length=20)  # received | done
     at: datetime = moment()
+    # the process handling a `received` event: when its ProcessLease lapses, another takes it up
+    owner: str | None = Field(default=None, max_length=120)
+
+
+class ProcessLease(SQLModel, table=True):
+    """A running process says it is alive by renewing this row every second or so.
+
+    Events and outbox rows name their owner; once the owner's lease lapses (a kill -9, a lost
+    machine) another replica, or the restarted process under its new name, takes them up in
+    seconds instead of waiting for a fixed minute. Times are the machines' real clocks (not the
+    bot's clock, which tests fix): replicas keep theirs in step with NTP, well within the lease.
+    """
+
+    owner: str = Field(primary_key=True, max_length=120)  # host:pid:start
+    started_at: datetime = moment()
+    alive_until: datetime = moment()
 
 
 class ReminderRound(SQLModel, table=True):

@@ -11,14 +11,16 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
+from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Table, Update, bindparam, func, insert, or_, update
+from sqlalchemy import Connection, Integer, Table, Update, and_, bindparam, func, insert, not_, or_, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.base import StoreBase
+from storage.leases import LEASES_T, wall_clock
 from storage.models import Outbox, SentMessage
 
 LEASE = timedelta(seconds=30)  # a claimed row whose sender died is taken over after this
@@ -28,6 +30,8 @@ SENT_T: Table = SentMessage.__table__  # type: ignore[attr-defined]
 _INSERTS = {name: dialect.insert(OUTBOX_T).on_conflict_do_nothing(index_elements=["key"])
             .returning(OUTBOX_T.c.id, OUTBOX_T.c.key) for name, dialect in
             (("postgresql", postgresql), ("sqlite", sqlite))}
+_LEASED_INSERTS = {name: dialect.insert(OUTBOX_T).on_conflict_do_nothing(index_elements=["key"])
+                   .returning(*OUTBOX_T.c) for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
 
 
 @dataclass(frozen=True)
@@ -49,16 +53,24 @@ def _claim_statement(dialect: str, platforms: tuple[str, ...] | None) -> Update:
     """The claim, built once per engine and set of platforms (building it costs more than running it)."""
     t = OUTBOX_T
     now = bindparam("p_now", type_=t.c.next_attempt_at.type)
-    in_flight = core_select(t.c.chat).where(t.c.status == "sending", t.c.next_attempt_at > now)
-    due = (core_select(t.c.id).where(t.c.status.in_(["pending", "sending"]), t.c.next_attempt_at <= now,
-                                     t.c.chat.not_in(in_flight))
+    # a row leased to a process whose own lease lapsed (killed) is due at once, not when its row lease ends
+    alive = core_select(LEASES_T.c.owner).where(
+        LEASES_T.c.alive_until > bindparam("p_wall", type_=LEASES_T.c.alive_until.type))
+    owner_gone = and_(t.c.owner.is_not(None), t.c.owner != bindparam("p_me", type_=t.c.owner.type),
+                      t.c.owner.not_in(alive))
+    in_flight = core_select(t.c.chat).where(t.c.status == "sending", t.c.next_attempt_at > now, not_(owner_gone))
+    due = (core_select(t.c.id).where(
+        or_(and_(t.c.status.in_(["pending", "sending"]), t.c.next_attempt_at <= now),
+            and_(t.c.status == "sending", owner_gone)),
+        t.c.chat.not_in(in_flight))
            .order_by(t.c.id).limit(bindparam("p_limit", type_=Integer)))
     if platforms is not None:
         due = due.where(or_(*[t.c.chat.startswith(f"{p}:") for p in platforms]))
     if dialect == "postgresql":
         due = due.with_for_update(skip_locked=True)
     return (update(t).where(t.c.id.in_(due.scalar_subquery()))
-            .values(status="sending", next_attempt_at=bindparam("p_until", type_=t.c.next_attempt_at.type))
+            .values(status="sending", owner=bindparam("p_me", type_=t.c.owner.type),
+                    next_attempt_at=bindparam("p_until", type_=t.c.next_attempt_at.type))
             .returning(*t.c))
 
 
@@ -81,7 +93,7 @@ class OutboxMixin(StoreBase):
         """Insert rows (key, chat, payload, reply_token, reply_token_expires); a known key is skipped."""
         if not rows:
             return []
-        with self.engine.begin() as conn:
+        with self.begin() as conn:
             return self._insert_rows(conn, rows)
 
     def _enqueue_in(self, s: Session, rows: Iterable[dict[str, Any]]) -> list[int]:
@@ -106,6 +118,24 @@ class OutboxMixin(StoreBase):
             added[key] = row_id
         return [added[key] for key in fresh if key in added]
 
+    def enqueue_leased(self, *, rows: list[dict[str, Any]]) -> list[Outbox]:
+        """Insert rows already leased to this process, which sends them itself: no claim needed
+        (the webhook's answers). A known key is skipped. Other replicas leave them alone while this
+        process lives; if it dies, they are due as soon as its lease lapses."""
+        if not rows:
+            return []
+        now = self.clock()
+        fresh: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            fresh.setdefault(row["key"], {"reply_token": None, "reply_token_expires": None} | row | {
+                "status": "sending", "attempts": 0, "message_ids": [], "next_attempt_at": now + LEASE,
+                "created_at": now, "last_error": None, "sent_at": None, "owner": self.owner})
+        batch = list(fresh.values())
+        statement = _LEASED_INSERTS[self.engine.dialect.name]
+        with self.begin() as conn:
+            result = conn.execute(statement, batch) if len(batch) > 1 else conn.execute(statement, batch[0])
+            return sorted((Outbox(**row._mapping) for row in result), key=lambda row: row.id or 0)
+
     def claim_due(self, *, limit: int, platforms: Collection[str] | None = None) -> list[Outbox]:
         """Rows due now, leased to this sender; other replicas skip them while the lease runs.
 
@@ -113,9 +143,10 @@ class OutboxMixin(StoreBase):
         """
         now = self.clock()
         statement = _claim_statement(self.engine.dialect.name, None if platforms is None else tuple(platforms))
-        with self.engine.begin() as conn:
+        with self.begin() as conn:
             claimed = [Outbox(**row._mapping) for row in conn.execute(
-                statement, {"p_now": now, "p_until": now + LEASE, "p_limit": limit})]
+                statement, {"p_now": now, "p_until": now + LEASE, "p_limit": limit, "p_me": self.owner,
+                            "p_wall": wall_clock()})]
         return sorted(claimed, key=lambda row: row.id or 0)
 
     def renew_lease(self, *, row_id: int, held_until: datetime) -> datetime | None:
@@ -132,11 +163,13 @@ class OutboxMixin(StoreBase):
         if not outcomes:
             return
         now = self.clock()
-        with self.engine.begin() as conn:
-            for o in outcomes:  # in order: the last word on a row is its last outcome
-                conn.execute(_settle_statement(o.status, o.attempted),
-                             {"p_id": o.row_id, "p_error": o.error, "p_now": now, "p_ids": list(o.message_ids),
-                              "p_retry": o.retry_at or now})
+        with self.begin() as conn:
+            # in order (the last word on a row is its last outcome); a run of alike outcomes is one
+            # executemany, so a batch of sends costs a statement or two, not one per row
+            for (status, attempted), run in groupby(outcomes, key=lambda o: (o.status, o.attempted)):
+                params = [{"p_id": o.row_id, "p_error": o.error, "p_now": now, "p_ids": list(o.message_ids),
+                           "p_retry": o.retry_at or now} for o in run]
+                conn.execute(_settle_statement(status, attempted), params if len(params) > 1 else params[0])
             self._record_sent(conn, [o for o in outcomes if o.status == "sent" and o.item_ids])
 
     def _record_sent(self, conn: Connection, outcomes: list[Outcome]) -> None:

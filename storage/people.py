@@ -125,13 +125,13 @@ class PeopleMixin(StoreBase):
         raise RebindNeeded(current=current, agency=agency, code=display_code(code), expired=confirm and offered)
 
     def binding(self, *, chat: str) -> str | None:
-        with self.engine.connect() as conn:
+        with self.connect() as conn:
             agency: str | None = conn.execute(BOUND_TO, {"chat": chat}).scalar()
             return agency
 
     def standing(self, *, user: str, chat: str) -> tuple[bool, str | None]:
         """(is `user` an admin, the agency `chat` is bound to or None): who is speaking, in one query."""
-        with self.engine.connect() as conn:
+        with self.connect() as conn:
             row = conn.execute(STANDING, {"user": user, "chat": chat}).one()
             return bool(row.admin), row.agency
 

@@ -32,7 +32,7 @@ class RepliesMixin(StoreBase):
                   on_behalf: bool = False) -> int:
         """Store a reply; the same message (chat and message id) on the same item again is a repeat
         (an event handled again after a crash): the reply it stored before is returned, nothing is added."""
-        with self.engine.begin() as conn:
+        with self.begin() as conn:
             found = conn.execute(CASE_AND_STORED, {"item_id": item_id, "chat": chat,
                                                    "message_id": message_id}).first()
             if found is None:

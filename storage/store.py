@@ -12,6 +12,7 @@ from storage.base import StoreError
 from storage.events import EventsMixin
 from storage.evidence import EvidenceMixin
 from storage.imports import ImportsMixin
+from storage.leases import LeasesMixin
 from storage.misc import MiscMixin
 from storage.outbox import OutboxMixin
 from storage.people import PeopleMixin
@@ -22,7 +23,7 @@ from storage.web import WebMixin
 
 
 class Store(ImportsMixin, RepliesMixin, PeopleMixin, MiscMixin, ScheduleMixin, OutboxMixin, EventsMixin,
-            TelegramStateMixin, WebMixin, EvidenceMixin):
+            TelegramStateMixin, WebMixin, EvidenceMixin, LeasesMixin):
     def __init__(self, engine: Engine, *, clock: Callable[[], datetime],
                  body_defaults: dict[str, Any] | None = None) -> None:
         super().__init__(engine, clock=clock, body_defaults=body_defaults)

@@ -39,10 +39,10 @@ class TelegramStateMixin(StoreBase):
         them (left for a person to read in the log)."""
         unique = dict(reversed(rows))  # the first of a repeated key within the batch counts
         fresh: set[str] = set()
-        with self.engine.begin() as conn:
+        with self.begin() as conn:
             if unique:
-                fresh = self._insert_new(conn, [{"key": k, "payload": p, "status": RECEIVED, "at": self.clock()}
-                                                for k, p in unique.items()])
+                fresh = self._insert_new(conn, [{"key": k, "payload": p, "status": RECEIVED, "at": self.clock(),
+                                                 "owner": self.owner} for k, p in unique.items()])
             for status in (DONE, FAILED):
                 keys = [k for k, failed in finished or [] if (status == FAILED) == failed]
                 if keys:
@@ -75,7 +75,7 @@ class TelegramStateMixin(StoreBase):
 
     def tg_answered(self, *, keys: list[str]) -> set[str]:
         """Updates whose answers are already in the outbox (keys `<update key>:<n>`): handled."""
-        with self.engine.begin() as conn:
+        with self.begin() as conn:
             return {key for key in keys if conn.execute(select(Outbox.id).where(
                 col(Outbox.key).startswith(key + ":")).limit(1)).first() is not None}
 
@@ -84,29 +84,9 @@ class TelegramStateMixin(StoreBase):
             found = s.get(ProcessedEvent, key)
             return found.status if found else None
 
-    def tg_claim_stale_updates(self, *, prefix: str, before: datetime | None,
-                               limit: int = 200) -> list[tuple[str, dict[str, Any]]]:
-        """Updates still `received` since before `before` (None: all), claimed for this process,
-        oldest first."""
-        now = self.clock()
-        claimed = []
-        query = select(ProcessedEvent.key, ProcessedEvent.payload, ProcessedEvent.at).where(
-            col(ProcessedEvent.key).startswith(prefix), col(ProcessedEvent.status) == RECEIVED)
-        if before is not None:
-            query = query.where(col(ProcessedEvent.at) < before)
-        with self.engine.begin() as conn:
-            rows = conn.execute(query.order_by(col(ProcessedEvent.at)).limit(limit)).all()
-            for key, payload, at in rows:
-                taken = conn.execute(update(ProcessedEvent).where(
-                    col(ProcessedEvent.key) == key, col(ProcessedEvent.status) == RECEIVED,
-                    col(ProcessedEvent.at) == at).values(at=now))
-                if taken.rowcount == 1:
-                    claimed.append((key, dict(payload)))
-        return sorted(claimed, key=lambda pair: int(pair[0].rsplit(":", 1)[1]))
-
     def tg_prune_updates(self, *, prefix: str, before: datetime) -> int:
         """Forget handled updates older than any redelivery (Telegram keeps updates 24 hours)."""
-        with self.engine.begin() as conn:
+        with self.begin() as conn:
             result = conn.execute(delete(ProcessedEvent).where(
                 col(ProcessedEvent.key).startswith(prefix), col(ProcessedEvent.status) == DONE,
                 col(ProcessedEvent.at) < before))

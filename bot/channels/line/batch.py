@@ -1,7 +1,8 @@
 """Group commit for webhook events: what many requests record while one commit runs goes in the next.
 
 Under load, 30 requests in flight cost one transaction instead of 30; alone, a request waits for its
-own commit as before. The commit runs on the event loop's thread, in a task of its own: requests
+own commit as before. When the webhook can answer the events there and then (`quick`), that same
+transaction is their unit of work: recorded, handled, their answers queued, one commit. The commit runs on the event loop's thread, in a task of its own: requests
 arriving while the loop is busy gather for it. (Not in a worker thread: under load a thread running
 SQLAlchemy waits for the GIL at every step, and the 200 that LINE waits for would wait with it.)
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from storage.store import Store
@@ -21,18 +23,22 @@ JSON = dict[str, Any]
 # event still `received` after a crash is handled again, and that stores nothing twice (a repeated
 # reply is skipped, answers have idempotency keys).
 FINISH_GATHER = 0.05
+# events → (keys new, keys handled already) in one unit of work; None: nothing there to answer at once
+Quick = Callable[[list[tuple[str, JSON]]], tuple[set[str], set[str]] | None]
 
 
 class EventLog:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, quick: Quick | None = None) -> None:
         self.store = store
+        self.quick = quick
         self._waiting: list[tuple[list[tuple[str, JSON]], asyncio.Future[list[str]]]] = []
         self._recording: asyncio.Task[None] | None = None
         self._finished: dict[str, list[str]] = defaultdict(list)
         self._finishing: asyncio.Task[None] | None = None
 
     async def record(self, events: list[tuple[str, JSON]]) -> list[str]:
-        """Record `events` as received (committed when this returns); the keys seen for the first time."""
+        """Record `events` as received (committed when this returns); the keys seen for the first time
+        and not handled already (those are the caller's to handle)."""
         future: asyncio.Future[list[str]] = asyncio.get_running_loop().create_future()
         self._waiting.append((events, future))
         if self._recording is None or self._recording.done():
@@ -44,7 +50,7 @@ class EventLog:
             await asyncio.sleep(0)  # requests already read in this turn of the loop join the batch
             batch, self._waiting = self._waiting, []
             try:
-                fresh = set(self.store.record_events(events=[e for events, _ in batch for e in events]))
+                fresh, handled = self._write([e for events, _ in batch for e in events])
             except Exception as exc:
                 for _, future in batch:
                     if not future.done():
@@ -54,7 +60,18 @@ class EventLog:
                 mine = [key for key, _ in events if key in fresh]
                 fresh.difference_update(mine)
                 if not future.done():
-                    future.set_result(list(dict.fromkeys(mine)))
+                    future.set_result([key for key in dict.fromkeys(mine) if key not in handled])
+
+    def _write(self, events: list[tuple[str, JSON]]) -> tuple[set[str], set[str]]:
+        if self.quick is not None:
+            try:
+                done = self.quick(events)
+            except Exception:  # nothing was kept: recorded below, and handled after the 200 as usual
+                log.debug("events not handled at once", exc_info=True)
+            else:
+                if done is not None:
+                    return done
+        return set(self.store.record_events(events=events)), set()
 
     def finish(self, key: str, status: str) -> None:
         """Mark an event handled; written with the others finished meanwhile, without waiting."""

@@ -36,7 +36,8 @@ class LineChannel:
         if runtime.fetcher is not None:
             runtime.fetcher.fetchers[self.platform] = LineContent(self.api)
         self.webhook = LineWebhook(secret=settings.line_channel_secret, store=runtime.bot.store,
-                                   handle=self.events.handle, clock=runtime.bot.clock)
+                                   handle=self.events.handle, clock=runtime.bot.clock,
+                                   ready=self.events.ready, together=runtime.receive_together)
 
     def install(self, app: web.Application) -> None:
         app.router.add_post(ROUTE, self.webhook.post)

@@ -18,7 +18,7 @@ from bot.messages import Attachment, ChatRef, Incoming, Outgoing
 from storage.models import SECRETARIAT
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from bot.runtime import Ready, Runtime
 
 log = logging.getLogger(__name__)
 JSON = dict[str, Any]
@@ -97,6 +97,42 @@ class EventHandler:
             log.debug("ignoring LINE event %s (%s)", kind, key)
             return
         await handler(key, event, chat)
+
+    def ready(self, key: str, event: JSON) -> Ready | None:
+        """The event whole, when the webhook can answer it at once (in its unit of work): a text or
+        a button press, in a chat, from someone whose name is known already. None for anything that
+        needs LINE first (a file, a name) or is not the bot's to answer."""
+        from bot.runtime import Ready
+
+        kind, chat = event.get("type"), chat_of(event)
+        if chat is None or event.get("mode") == "standby":
+            return None
+        extra: dict[str, Any] = {}
+        if kind == "message":
+            message = event.get("message")
+            if not isinstance(message, dict) or message.get("type") != "text":
+                return None
+            text = without_self_mentions(message)
+            extra = {"message_id": _str(message.get("id")), "reply_to": _str(message.get("quotedMessageId"))}
+        elif kind == "postback":
+            postback = event.get("postback")
+            data = postback.get("data") if isinstance(postback, dict) else None
+            if not isinstance(data, str) or not data.strip():
+                return None
+            text, extra = data, {"postback": True}
+        else:
+            return None
+        source = event.get("source") or {}
+        user_id = line_id(source.get("userId")) or ""
+        known, name = self.services.known_name(chat.chat_id, user_id) if user_id else (True, None)
+        if not known:
+            return None
+        msg = Incoming(chat=chat, user_id=user_id, user_name=name, text=text,
+                       at=moment(event, self.runtime.bot.clock()),
+                       chat_kind="private" if source.get("type") == "user" else "group",
+                       reply_token=reply_token(event), **extra)
+        return Ready(key, msg, reply_token=msg.reply_token, reply_token_expires=self._expiry(event),
+                     services=self.services)
 
     # ---- messages ------------------------------------------------------------------------------
     async def _message(self, key: str, event: JSON, chat: ChatRef) -> None:

@@ -7,7 +7,14 @@ Order of things, and why:
    share one commit (batch.py).
 3. An event already recorded is a redelivery (same webhookEventId, or the same digest where LINE
    sent no id): acknowledged, not handled again.
-4. The events are handled after the answer by a few workers, one chat's events in order.
+4. Text messages and button presses whose sender is known are handled right there, in the same
+   transaction as their record (a unit of work: the event, the reply and its audit row, the answer's
+   outbox row leased to this process), and answered as soon as it commits. Other events (files,
+   joins, a name to ask LINE for, a chat with events still in hand) are handled after the 200 by a
+   few workers, one chat's events in order.
+5. Events name the process handling them. One that dies leaves them `received`: on SQLite the next
+   start takes them up at once; on PostgreSQL another replica (or the restarted process) does as
+   soon as the dead one's lease lapses, within seconds (storage/leases.py).
 """
 
 from __future__ import annotations
@@ -19,9 +26,10 @@ import hmac
 import json
 import logging
 import weakref
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
@@ -32,11 +40,15 @@ from bot.channels.line.events import chat_of
 from storage.events import DONE, FAILED
 from storage.store import Store
 
+if TYPE_CHECKING:
+    from bot.runtime import Ready
+
 log = logging.getLogger(__name__)
 JSON = dict[str, Any]
 PREFIX = "line:"
 WORKERS = 2  # events handled side by side: few, so that the webhook still answers fast under load
-STALE = timedelta(seconds=60)  # a `received` event this old has no process handling it any more
+STALE = timedelta(seconds=60)  # an event recorded before owners existed, this old, was orphaned
+TAKE_OVER_SECONDS = 1.0  # on a shared database: how often to look for what a dead replica left
 RETRY_AFTER = "5"  # seconds, with every 503 while the database is unreachable
 KEEP = timedelta(days=7)  # handled events are remembered this long against redeliveries
 
@@ -61,12 +73,17 @@ def event_key(event: JSON) -> str:
 
 class LineWebhook:
     def __init__(self, *, secret: str, store: Store, handle: Callable[[str, JSON], Awaitable[None]],
-                 clock: Callable[[], datetime]) -> None:
+                 clock: Callable[[], datetime], ready: Callable[[str, JSON], Ready | None] | None = None,
+                 together: Callable[[list[Ready], Callable[[set[str]], set[str]]], set[str]] | None = None) -> None:
         self.secret = secret.encode("utf-8")
         self.store = store
-        self.log = EventLog(store)
         self.handle = handle
         self.clock = clock
+        self.ready = ready  # the event as a Ready, when it can be answered at once
+        self.together = together  # Runtime.receive_together: Readies in one unit of work
+        self.log = EventLog(store, quick=self._quick if ready and together else None)
+        self._busy: Counter[str] = Counter()  # chats with events queued for the workers
+        self._take_over: asyncio.Task[None] | None = None
         self._queue: asyncio.Queue[tuple[str, JSON]] = asyncio.Queue()
         self._workers: list[asyncio.Task[None]] = []
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -98,11 +115,39 @@ class LineWebhook:
             self.spawn([(key, first[key]) for key in fresh])
         return web.Response(text="OK")
 
+    def _quick(self, events: list[tuple[str, JSON]]) -> tuple[set[str], set[str]] | None:
+        """Record `events` and answer those that can be answered at once, in one unit of work.
+
+        A chat's events keep their order: once one of them must wait for a worker (or the chat has
+        some queued already), its later ones wait too.
+        """
+        assert self.ready is not None and self.together is not None
+        waiting = {chat for chat, n in self._busy.items() if n}
+        ready: list[Ready] = []
+        seen: set[str] = set()
+        for key, event in events:
+            if key in seen:
+                continue
+            seen.add(key)
+            chat = chat_of(event)
+            now = self.ready(key, event) if chat is not None and chat.key not in waiting else None
+            if now is not None:
+                ready.append(now)
+            elif chat is not None:
+                waiting.add(chat.key)
+        if not ready:
+            return None
+        fresh = self.together(ready, lambda done: set(self.store.record_events(events=events, done=done)))
+        return fresh, {r.key for r in ready if r.key in fresh}
+
     def spawn(self, events: list[tuple[str, JSON]]) -> None:
         """Queue events for the workers: a few at a time, so the webhook still answers at once under load."""
         if not self._workers:
             self._workers = [asyncio.create_task(self._work(), name=f"line-events-{n}") for n in range(WORKERS)]
         for pair in events:
+            chat = chat_of(pair[1])
+            if chat is not None:
+                self._busy[chat.key] += 1
             self._queue.put_nowait(pair)
 
     async def _work(self) -> None:
@@ -132,21 +177,39 @@ class LineWebhook:
         except Exception:
             log.exception("LINE event %s failed; kept as failed", key)
             status = FAILED
+        finally:
+            if chat is not None:
+                self._busy[chat.key] -= 1
+                if self._busy[chat.key] <= 0:
+                    del self._busy[chat.key]
         self.log.finish(key, status)
 
     def resume(self) -> int:
         """At start: events a dead process recorded but never finished are handled now. On SQLite one
-        process serves the database, so whatever is left `received` at its start is orphaned: taken up at
-        once, while its reply tokens may still be good. On PostgreSQL a replica may be handling it:
-        only events older than STALE are taken."""
+        process serves the database, so whatever another process left `received` is orphaned: taken
+        up at once, while its reply tokens may still be good. On PostgreSQL, what a process whose
+        lease lapsed left; then every second (a replica may die at any time)."""
         self.store.prune_events(before=self.clock() - KEEP)
+        taken = self._take_up()
+        if self.store.engine.dialect.name != "sqlite" and self._take_over is None:
+            self._take_over = asyncio.create_task(self._keep_taking_over(), name="line-take-over")
+        return taken
+
+    def _take_up(self) -> int:
         single = self.store.engine.dialect.name == "sqlite"
-        before = self.clock() + timedelta(seconds=1) if single else self.clock() - STALE
-        stale = self.store.pending_events(prefix=PREFIX, before=before)
+        stale = self.store.take_over_events(prefix=PREFIX, stale_before=None if single else self.clock() - STALE)
         if stale:
             log.info("handling %d LINE events left unfinished", len(stale))
             self.spawn(stale)
         return len(stale)
+
+    async def _keep_taking_over(self) -> None:
+        while True:
+            await asyncio.sleep(TAKE_OVER_SECONDS)
+            try:
+                self._take_up()
+            except SQLAlchemyError:
+                log.warning("could not look for LINE events a dead process left", exc_info=True)
 
     async def idle(self) -> None:
         """Wait until every event received so far is handled (tests, and a graceful stop)."""
@@ -160,6 +223,9 @@ class LineWebhook:
         except TimeoutError:
             log.warning("stopping with %d LINE events unhandled; they are handled at the next start",
                         self._queue.qsize())
+        if self._take_over is not None:
+            self._take_over.cancel()
+            self._take_over = None
         for task in self._workers:
             task.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from bot.channels.line.webhook import event_key
+from storage.base import process_name
+from storage.store import Store
 from tests.channels.line.conftest import SECRET, Group, Line, add_items
 from tests.fakes.line_api import FakeLineApi, sign
+
+
+def another_process(line: Line) -> Store:
+    """The same database as another process sees it (a replica, or this one before a kill -9)."""
+    return Store(line.bot.store.engine, clock=line.bot.store.clock)
 
 
 async def test_a_forged_signature_is_400_and_nothing_is_processed(line: Line) -> None:
@@ -73,7 +81,7 @@ async def test_unknown_event_types_are_acknowledged_and_ignored(line: Line, secr
 async def test_events_left_unhandled_by_a_crash_are_handled_at_the_next_start(
         line: Line, secretariat: Group) -> None:
     event = line.text_event(secretariat, "說明")
-    line.bot.store.record_events(events=[(event_key(event), event)])  # recorded, then the process died
+    another_process(line).record_events(events=[(event_key(event), event)])  # recorded, then it died
     line.clock.advance(minutes=2)
     await line.channel.start()
     await line.settle()
@@ -103,6 +111,7 @@ async def test_an_event_handled_again_after_a_crash_stores_and_answers_once(
     assert "已記錄 #1" in (await line.send(event))[0].text  # type: ignore[operator]
     # the process died after storing the reply and answering, before marking the event done
     line.bot.store.finish_events(keys=[event_key(event)], status="received")
+    line.bot.store.owner = process_name() + "-restarted"  # a restarted process has a name of its own
     line.clock.advance(minutes=2)
     await line.channel.start()
     await line.settle()
@@ -111,18 +120,40 @@ async def test_an_event_handled_again_after_a_crash_stores_and_answers_once(
     assert line.bot.store.event_status(key=event_key(event)) == "done"
 
 
-async def test_on_sqlite_events_of_a_process_killed_a_moment_ago_are_handled_at_once_on_restart(
+async def test_events_of_a_process_killed_a_moment_ago_are_handled_at_once_on_restart(
         line: Line, secretariat: Group) -> None:
     event = line.text_event(secretariat, "說明")
-    line.bot.store.record_events(events=[(event_key(event), event)])  # recorded, answered 200, then kill -9
+    # recorded and answered 200 by a process that was then killed (its lease, if any, lapsed)
+    another_process(line).record_events(events=[(event_key(event), event)])
     line.clock.advance(seconds=3)  # restarted within seconds
     await line.channel.start()
     await line.settle()
-    single = line.bot.store.engine.dialect.name == "sqlite"
-    assert line.bot.store.event_status(key=event_key(event)) == ("done" if single else "received")
-    delivered = line.new()
-    if single:  # its reply token still good: answered by reply, free of LINE's push quota
-        assert [m.kind for m in delivered] == ["reply"]
-        assert "秘書處可用的指令" in (delivered[0].text or "")
-    else:  # a replica may be handling it: left for STALE, then taken up as above
-        assert delivered == []
+    assert line.bot.store.event_status(key=event_key(event)) == "done"
+    delivered = line.new()  # its reply token still good: answered by reply, free of LINE's push quota
+    assert [m.kind for m in delivered] == ["reply"]
+    assert "秘書處可用的指令" in (delivered[0].text or "")
+
+
+async def test_a_replica_leaves_a_live_replicas_events_alone_and_takes_them_up_when_its_lease_ends(
+        line: Line, secretariat: Group) -> None:
+    replica = another_process(line)
+    replica.keep_alive()  # alive: renewing its lease
+    event = line.text_event(secretariat, "說明")
+    replica.record_events(events=[(event_key(event), event)])
+    await line.channel.start()
+    await line.settle()
+    if line.bot.store.engine.dialect.name == "sqlite":  # one process per SQLite database: no replica
+        assert line.bot.store.event_status(key=event_key(event)) == "done"
+        return
+    assert line.bot.store.event_status(key=event_key(event)) == "received"  # the replica is handling it
+    assert line.new() == []
+    replica.drop_lease()  # the replica stopped (or its lease lapsed: killed)
+    for _ in range(50):  # taken up at the next look, a second later
+        await asyncio.sleep(0.1)
+        await line.settle()
+        if line.bot.store.event_status(key=event_key(event)) == "done":
+            break
+    assert line.bot.store.event_status(key=event_key(event)) == "done"
+    assert "秘書處可用的指令" in "\n".join(m.text or "" for m in line.new())
+
+

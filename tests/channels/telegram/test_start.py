@@ -12,6 +12,7 @@ from bot.app import build_runtime
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram.channel import file_url
 from bot.core import Bot
+from storage.store import Store
 from tests.channels.telegram.conftest import LI, MOE, TOKEN, WANG, Telegram, running
 from tests.conftest import Clock
 from tests.fakes.telegram_api import FakeTelegramApi
@@ -100,8 +101,9 @@ async def test_an_update_a_dead_process_left_half_done_is_handled_at_start(bot: 
         "chat": {"id": WANG, "type": "private", "first_name": "王"},
         "from": {"id": WANG, "is_bot": False, "first_name": "王"}}}
     key = f"telegram:{TOKEN.split(':')[0]}:555"
-    bot.store.tg_record_update(key=key, payload=update)  # recorded, answered 200, then the crash
-    clock.advance(minutes=3)  # on PostgreSQL another replica may hold an update for two minutes
+    dead = Store(bot.store.engine, clock=bot.store.clock)  # the process before its kill -9
+    dead.tg_record_update(key=key, payload=update)  # recorded, answered 200, then the crash
+    # no waiting, on PostgreSQL too: the dead process renews no lease
 
     async with running(bot, clock, mode="webhook") as telegram:
         telegram.api.add_chat(WANG)
@@ -119,7 +121,7 @@ async def test_a_half_done_update_whose_answer_is_in_the_outbox_is_not_handled_t
         "chat": {"id": MOE, "type": "supergroup", "title": "教育部聯絡群"},
         "from": {"id": LI, "is_bot": False, "first_name": "李"}}}
     key = f"telegram:{TOKEN.split(':')[0]}:556"
-    bot.store.tg_record_update(key=key, payload=update)
+    Store(bot.store.engine, clock=bot.store.clock).tg_record_update(key=key, payload=update)
     bot.store.enqueue(rows=[{"key": f"{key}:0", "chat": f"telegram:{MOE}", "payload": {"text": "已記錄 #1。"}}])
     clock.advance(minutes=3)  # handled and answered; the process died before marking it done
 

@@ -101,9 +101,9 @@ def test_a_2000_item_word_table_marks_未回報_in_red_and_keeps_every_row_whole
     assert all(run.bold and run.font.color.rgb == RGBColor(0xFF, 0x00, 0x00) for run in missing)
     late = [run for run in runs if run.text == "逾期回報"]
     assert late and all(run.bold and run.font.color.rgb == RGBColor(0xA0, 0x60, 0x00) for run in late)
-    body = word.tables[0].rows[1:]
-    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in body)
-    assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in body)
+    properties = [row._tr.trPr for row in word.tables[0].rows[1:]]
+    assert all(p is not None and p.find(qn("w:cantSplit")) is not None for p in properties)
+    assert all(p is not None and p.find(qn("w:tblHeader")) is None for p in properties)
     assert [p.text for p in word.paragraphs][-1] == large.summary_line()
 
 

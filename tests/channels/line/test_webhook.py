@@ -157,3 +157,54 @@ async def test_a_replica_leaves_a_live_replicas_events_alone_and_takes_them_up_w
     assert "秘書處可用的指令" in "\n".join(m.text or "" for m in line.new())
 
 
+
+
+async def test_replies_that_arrive_together_are_stored_and_queued_in_one_commit_before_the_200(
+        line: Line, secretariat: Group) -> None:
+    from sqlalchemy import event as sa_event
+
+    await add_items(line, secretariat)
+    moe = line.group("教育部聯絡群")
+    await line.bind(moe, "教育部", secretariat)
+    await line.settle()
+    line.new()
+    events = [line.text_event(moe, f"#1 第{n}次進度：已召開研商會議") for n in range(1, 11)]
+    commits: list[int] = []
+
+    def count(conn: object) -> None:
+        commits.append(1)
+
+    sa_event.listen(line.bot.store.engine, "commit", count)
+    try:
+        response = await line.post(*events)
+    finally:
+        sa_event.remove(line.bot.store.engine, "commit", count)
+    assert response.status == 200
+    assert len(commits) == 1  # the events, ten replies and their audit rows, ten leased answers
+    # before the 200, and without waiting for any worker: already stored, already done
+    assert len(line.bot.store.find_case(ref="1")[0].replies) == 10
+    assert {line.bot.store.event_status(key=event_key(e)) for e in events} == {"done"}
+    await line.settle()
+    answers = [m for m in line.new() if m.to == moe.chat_id]
+    assert [m.kind for m in answers] == ["reply"] * 10  # each by its own reply token, in order
+    assert all("已記錄 #1" in (m.text or "") for m in answers)
+
+
+async def test_an_event_that_cannot_be_answered_at_once_keeps_its_chat_in_order(
+        line: Line, secretariat: Group) -> None:
+    await add_items(line, secretariat)
+    moe = line.group("教育部聯絡群")
+    await line.bind(moe, "教育部", secretariat)
+    await line.settle()
+    line.new()
+    stranger = Group(moe.chat_id, "U" + "f" * 32, "陳先生")  # LINE must be asked for this name first
+    line.api.add_user(stranger.user, stranger.name)
+    line.api.group_member_ids[moe.chat_id].add(stranger.user)
+    first = line.text_event(stranger, "#1 已函請各校辦理")
+    second = line.text_event(moe, "#1 已完成轉介流程草案")
+    response = await line.post(first, second)
+    assert response.status == 200
+    await line.settle()
+    replies = line.bot.store.find_case(ref="1")[0].replies
+    assert [r.text for r in replies] == ["已函請各校辦理", "已完成轉介流程草案"]
+    assert replies[0].author_name == "陳先生"

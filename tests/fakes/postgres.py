@@ -43,8 +43,9 @@ class PostgresUnavailable(RuntimeError):
 
 
 class PostgresServer:
-    def __init__(self, bin_dir: str | None = None) -> None:
+    def __init__(self, bin_dir: str | None = None, *, settings: dict[str, str] | None = None) -> None:
         self.bin_dir = Path(bin_dir or os.environ.get("LIEGUAN_PG_BIN") or DEFAULT_BIN)
+        self.settings = FAST_SETTINGS | (settings or {})  # e.g. fsync on, for the crash tests
         self.port = 0
         self._dir: Path | None = None
 
@@ -140,7 +141,7 @@ class PostgresServer:
         # Another process may take the port between our probe and the server's bind: retry.
         for attempt in range(3):
             self.port = _free_port()
-            options = " ".join(f"-c {k}={v}" for k, v in FAST_SETTINGS.items())
+            options = " ".join(f"-c {k}={v}" for k, v in self.settings.items())
             options += f" -p {self.port} -k {self._dir}"
             try:
                 self._run(

@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,7 @@ from tests.fakes.line_api import FakeLineApi
 from tests.fakes.telegram_api import FakeTelegramApi
 
 CREATED = datetime(2026, 1, 1, tzinfo=UTC)
+NEXT_MEETING = timedelta(days=90)  # each reminder counts the office days to the reply deadline
 LINE_TOKEN, TELEGRAM_TOKEN = "bench-token", "123:bench"
 TELEGRAM_RATE = 30.0
 
@@ -81,13 +82,14 @@ def telegram_ids(count: int) -> list[str]:
 
 
 def seed(url: str, *, line_chats: int, telegram_chats: int, per_chat: int) -> list[str]:
-    """One body; one agency per chat, each with `per_chat` items (written in bulk: this is the setup)."""
+    """One body meeting in 90 days; one agency per chat, each with `per_chat` items (written in bulk)."""
     migrate(url)
     store = open_bot(Settings(database_url=url)).store
     chats = [f"line:{c}" for c in line_ids(line_chats)] + [f"telegram:{c}" for c in telegram_ids(telegram_chats)]
     with store.session() as s:
         s.execute(insert(Body).values(id=1, name="強化社會安全網中央跨部會平台", code="強化", reminder_weekday=0,
-                                      reminder_time="09:30", deadline_office_days=5, created_at=CREATED))
+                                      reminder_time="09:30", deadline_office_days=5, created_at=CREATED,
+                                      next_meeting=date.today() + NEXT_MEETING))
         s.execute(insert(ChatBinding), [{"chat": chat, "agency": f"機關{n:04d}", "bound_by": "bench",
                                          "bound_at": CREATED} for n, chat in enumerate(chats)])
         items: list[dict[str, Any]] = [{"id": n * per_chat + k + 1, "body_id": 1, "case": str(n * per_chat + k + 1),

@@ -119,6 +119,7 @@ def plan_round(ctx: Context, body: BodyView, *, round_id: str, days: list[date] 
     deadline = coming_deadline(ctx, body, cal, today)
     chats = _chats_by_agency(ctx)
     named = body.name if len(ctx.store.bodies()) > 1 else None  # several bodies: say which one
+    due = deadline_text(cal, today, deadline)  # once: it counts the office days up to the deadline
     late_by_agency: dict[str, list[ItemView]] = defaultdict(list)
     for hearer, entries in heard.items():
         if urge_agency is not None and hearer != urge_agency:
@@ -131,7 +132,7 @@ def plan_round(ctx: Context, body: BodyView, *, round_id: str, days: list[date] 
         listed = _listed(found, entries, late)
         if not listed:
             continue
-        text = _text(hearer, named, listed, found, cal, today, deadline, late)
+        text = _text(hearer, named, listed, found, cal, today, due, late)
         for chat in chats.get(hearer, []):
             plan.messages.append(Outgoing(
                 text, chat=chat, kind="reminder", item_ids=[i.id for i, _ in listed],
@@ -162,11 +163,11 @@ def _listed(found: Triggers, entries: list[tuple[ItemView, str]],
 
 
 def _text(agency: str, body: str | None, listed: list[tuple[ItemView, str]], found: Triggers,
-          cal: OfficeCalendar, today: date, deadline: date | None, late: list[tuple[ItemView, str]]) -> str:
+          cal: OfficeCalendar, today: date, due: str, late: list[tuple[ItemView, str]]) -> str:
     title = "催辦" if found.urge else "逾期提醒" if found.overdue and late else "列管事項提醒"
     count = f"{len(listed)} 案" if (found.weekly or found.manual) else f"{len(listed)} 案未回報"
     which = f"（{body}）" if body else ""
-    lines = [f"【{title}】{agency} {count}{which}｜{deadline_text(cal, today, deadline)}"]
+    lines = [f"【{title}】{agency} {count}{which}｜{due}"]
     lines += [item_line(item, agency=who) for item, who in listed]
     late_ids = {i.id for i, _ in late}
     if found.overdue and late:

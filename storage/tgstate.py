@@ -11,6 +11,7 @@ all the updates that arrived together).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -33,16 +34,18 @@ class TelegramStateMixin(StoreBase):
         return key in self.tg_record_updates(rows=[(key, payload)])
 
     def tg_record_updates(self, *, rows: list[tuple[str, dict[str, Any]]],
-                          finished: list[tuple[str, bool]] | None = None) -> set[str]:
+                          finished: list[tuple[str, bool]] | None = None, done: Collection[str] = ()) -> set[str]:
         """One transaction: record updates as received (the keys that were new are returned; a known
-        key is a redelivery) and mark handled ones done, or failed (True) when a retry would not mend
-        them (left for a person to read in the log)."""
+        key is a redelivery; those in `done` are handled in the same unit of work) and mark handled
+        ones done, or failed (True) when a retry would not mend them (left for a person to read in
+        the log)."""
         unique = dict(reversed(rows))  # the first of a repeated key within the batch counts
         fresh: set[str] = set()
         with self.begin() as conn:
             if unique:
-                fresh = self._insert_new(conn, [{"key": k, "payload": p, "status": RECEIVED, "at": self.clock(),
-                                                 "owner": self.owner} for k, p in unique.items()])
+                fresh = self._insert_new(conn, [{"key": k, "payload": p, "status": DONE if k in done else RECEIVED,
+                                                 "at": self.clock(), "owner": self.owner}
+                                                for k, p in unique.items()])
             for status in (DONE, FAILED):
                 keys = [k for k, failed in finished or [] if (status == FAILED) == failed]
                 if keys:

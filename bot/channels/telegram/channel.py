@@ -42,7 +42,7 @@ from bot.channels.telegram.translate import ALLOWED_UPDATES, Me, lane_of
 from bot.delivery import Sender
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
+    from bot.runtime import Ready, Runtime
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -97,7 +97,7 @@ class TelegramChannel:
         self.handling = Handling(self)
         if runtime.fetcher is not None:
             runtime.fetcher.fetchers[self.platform] = TelegramContent(self.api)
-        self.ledger = Ledger(self.store, on_finished=self._finished)
+        self.ledger = Ledger(self.store, on_finished=self._finished, quick=self._quick)
         self.lanes = Lanes(workers=4)
         self.poller = Poller(self.api, self.accept, timeout=poll_timeout)
         self.mode: str | None = None  # "webhook" or "polling" once started
@@ -138,17 +138,44 @@ class TelegramChannel:
         key = self.key(update_id)
         mine = key not in self._inflight
         self._inflight.add(key)  # from now: the sweep must not take it up while it is being recorded
-        fresh = False
+        recorded = "known"
         try:
-            fresh = await self.ledger.record(key, data)
+            recorded = await self.ledger.record(key, data)
         finally:
-            if mine and not fresh:
+            if mine and recorded != "new":
                 self._inflight.discard(key)
-        if not fresh:
+        if recorded == "known":
             log.info("Telegram update %s was handled already", update_id)
             return False
+        if recorded == "handled":  # answered in the unit of work that recorded it
+            if self.on_handled is not None:
+                self.on_handled(update_id)
+            self._handled(update_id)
+            return True
         self._spawn(key, update_id, data)
         return True
+
+    def _quick(self, rows: list[tuple[str, dict[str, Any]]],
+               record: Callable[[set[str]], set[str]]) -> tuple[set[str], set[str]] | None:
+        """Record updates and answer the plain texts among them in one unit of work; a chat with
+        updates in the lanes (or one that must wait here) keeps its later ones behind them."""
+        waiting: set[str] = set()
+        ready: list[Ready] = []
+        seen: set[str] = set()
+        for key, data in rows:
+            if key in seen:
+                continue
+            seen.add(key)
+            lane = lane_of(data)
+            now = None if lane in waiting or self.lanes.holds(lane) else self.handling.ready(key, data)
+            if now is None:
+                waiting.add(lane)
+            else:
+                ready.append(now)
+        if not ready:
+            return None
+        fresh = self.runtime.receive_together(ready, record)
+        return fresh, {r.key for r in ready if r.key in fresh}
 
     def _spawn(self, key: str, update_id: int, data: dict[str, Any]) -> None:
         self._inflight.add(key)

@@ -28,6 +28,7 @@ from bot.messages import Attachment, ChatRef, Incoming, Outgoing
 
 if TYPE_CHECKING:
     from bot.channels.telegram.channel import TelegramChannel
+    from bot.runtime import Ready
 
 log = logging.getLogger(__name__)
 MAX_DOWNLOAD = 20 * 1024 * 1024
@@ -53,6 +54,23 @@ class Handling:
         elif update.edited_message is not None:
             await self._message(key, update.edited_message, edited=True)
         # anything else (the bot added or removed, polls, channel posts…) asks nothing of the bot
+
+    def ready(self, key: str, data: dict[str, Any]) -> Ready | None:
+        """The update whole, when the webhook can answer it at once (in its unit of work): a plain
+        text message. None for anything that needs Telegram first (a file, a button to acknowledge,
+        a menu to refresh after binding) or says nothing to the bot."""
+        from bot.runtime import Ready
+
+        update = parse_update(data, self.api)
+        message = update.message if update is not None else None
+        if message is None or message.text is None or message.effective_attachment is not None \
+                or message.migrate_to_chat_id is not None or message.migrate_from_chat_id is not None:
+            return None
+        incoming = message_incoming(message, me=self.channel.me, edited=False, now=self.runtime.bot.clock())
+        if incoming is None or (incoming.chat_kind == "group" and self._is_binding(incoming.text)):
+            return None
+        reply_token = str(message.message_id) if incoming.chat_kind == "group" else None
+        return Ready(key, incoming, reply_token=reply_token, services=self.channel.services)
 
     async def _message(self, key: str, message: Message, *, edited: bool) -> None:
         if message.migrate_to_chat_id is not None or message.migrate_from_chat_id is not None:

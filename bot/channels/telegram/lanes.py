@@ -64,6 +64,10 @@ class Lanes:
                     self._idle.set()
             await asyncio.sleep(0)  # let the loop read requests between two updates
 
+    def holds(self, lane: str) -> bool:
+        """Work of this lane is waiting or running: what comes next for it must wait its turn."""
+        return lane in self._queues
+
     @property
     def busy(self) -> int:
         return self._pending

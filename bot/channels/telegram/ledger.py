@@ -5,6 +5,9 @@ once handled: two small transactions per update, as many as the handling itself 
 records of all the updates that arrive in one turn of the event loop go in one transaction, and the
 updates handled meanwhile are marked done in it too (or within FINISH_DELAY when nothing arrives).
 
+When the channel can answer updates there and then (`quick`: plain texts), the same transaction is
+their unit of work: recorded, handled, their answers queued leased to this process, one commit.
+
 The price is a wider window for a crash between handling an update and marking it done (a few
 milliseconds); such an update is taken up again by the sweep, which first looks whether its answers
 are already in the outbox, and then only marks it done.
@@ -15,27 +18,34 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from storage.store import Store
 
 log = logging.getLogger(__name__)
 FINISH_DELAY = 0.02  # seconds a finished update waits for company before it is committed alone
 RETRY_DELAY = 5.0  # after the database failed: finished updates are tried again this much later
+# an update is new (the caller handles it), handled already in the unit that recorded it, or known
+Recorded = Literal["new", "handled", "known"]
+# updates → (keys new, keys handled) in one unit of work, given a way to record them; None: none to answer
+Quick = Callable[[list[tuple[str, dict[str, Any]]], Callable[[set[str]], set[str]]],
+                 tuple[set[str], set[str]] | None]
 
 
 class Ledger:
-    def __init__(self, store: Store, *, on_finished: Callable[[list[str]], None]) -> None:
+    def __init__(self, store: Store, *, on_finished: Callable[[list[str]], None], quick: Quick | None = None) -> None:
         self.store = store
         self.on_finished = on_finished  # called with the keys once their `done` is committed
-        self._records: list[tuple[str, dict[str, Any], asyncio.Future[bool]]] = []
+        self.quick = quick
+        self._records: list[tuple[str, dict[str, Any], asyncio.Future[Recorded]]] = []
         self._finished: list[tuple[str, bool]] = []
         self._flush: asyncio.Handle | None = None
         self._due = 0.0  # when the scheduled flush runs (loop time)
 
-    async def record(self, key: str, payload: dict[str, Any]) -> bool:
-        """Record an update as received; False when it is known already. Raises what the database does."""
-        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+    async def record(self, key: str, payload: dict[str, Any]) -> Recorded:
+        """Record an update as received: "new", "handled" (answered in the unit that recorded it) or
+        "known" (a redelivery). Raises what the database does."""
+        future: asyncio.Future[Recorded] = asyncio.get_running_loop().create_future()
         self._records.append((key, payload, future))
         self._schedule(0.0)
         return await future
@@ -65,7 +75,7 @@ class Ledger:
         if not records and not finished:
             return
         try:
-            fresh = self.store.tg_record_updates(rows=[(k, p) for k, p, _ in records], finished=finished)
+            fresh, handled = self._write(records, finished)
         except Exception as error:  # the records' requests answer 503; finished ones are tried again
             log.exception("could not record %d Telegram updates", len(records) + len(finished))
             for _, _, future in records:
@@ -78,7 +88,22 @@ class Ledger:
         seen: set[str] = set()
         for key, _, future in records:
             if not future.done():
-                future.set_result(key in fresh and key not in seen)
+                first = key in fresh and key not in seen
+                future.set_result(("handled" if key in handled else "new") if first else "known")
             seen.add(key)
         if finished:
             self.on_finished([key for key, _ in finished])
+
+    def _write(self, records: list[tuple[str, dict[str, Any], Any]],
+               finished: list[tuple[str, bool]]) -> tuple[set[str], set[str]]:
+        rows = [(k, p) for k, p, _ in records]
+        if self.quick is not None and rows:
+            try:
+                done = self.quick(rows, lambda keys: self.store.tg_record_updates(
+                    rows=rows, finished=finished, done=keys))
+            except Exception:  # nothing was kept: recorded below, handled after the 200 as usual
+                log.debug("updates not handled at once", exc_info=True)
+            else:
+                if done is not None:
+                    return done
+        return self.store.tg_record_updates(rows=rows, finished=finished), set()

@@ -21,8 +21,8 @@ async def test_updates_arriving_together_are_recorded_together_and_a_repeat_is_r
 
     fresh = await asyncio.gather(*(ledger.record(f"telegram:1:{n}", update(n)) for n in (1, 2, 1)))
 
-    assert fresh == [True, True, False]  # the same update twice in one batch counts once
-    assert await ledger.record("telegram:1:2", update(2)) is False  # a redelivery later
+    assert fresh == ["new", "new", "known"]  # the same update twice in one batch counts once
+    assert await ledger.record("telegram:1:2", update(2)) == "known"  # a redelivery later
     assert bot.store.tg_update_status(key="telegram:1:1") == "received"
 
 

@@ -94,3 +94,32 @@ async def test_updates_of_kinds_the_bot_ignores_are_accepted_and_answered_with_s
 
     assert telegram.bot.store.tg_update_status(key=telegram.channel.key(update["update_id"])) == "done"
     assert outbox_size(telegram) == 0
+
+
+async def test_texts_posted_together_are_stored_and_answered_in_one_commit_before_the_200(
+        webhook: Telegram, secretariat: Chat) -> None:
+    import asyncio
+
+    from sqlalchemy import event as sa_event
+
+    await seed(secretariat)
+    await webhook.bind(secretariat, MOE, LI, "教育部")
+    updates = [webhook.says(MOE, LI, f"/r 1 第{n}次進度：已召開研商會議") for n in range(1, 9)]
+    commits: list[int] = []
+
+    def count(conn: object) -> None:
+        commits.append(1)
+
+    sa_event.listen(webhook.bot.store.engine, "commit", count)
+    try:
+        statuses = await asyncio.gather(*(webhook.post_json(u) for u in updates))
+    finally:
+        sa_event.remove(webhook.bot.store.engine, "commit", count)
+    assert statuses == [200] * 8
+    assert len(commits) <= 3  # the requests that arrived together share their unit of work
+    # stored before the 200s, without waiting for the lanes
+    assert len(webhook.bot.store.find_case(ref="1")[0].replies) == 8
+    assert {webhook.bot.store.tg_update_status(key=webhook.channel.key(u["update_id"])) for u in updates} == {"done"}
+    await webhook.flush()
+    answers = [m for m in webhook.api.sent(MOE) if "已記錄 #1" in (m.get("text") or "")]
+    assert len(answers) == 8

@@ -2,8 +2,8 @@
 
 Why not the SDK's client: it opens its session with trust_env=True, so every call looks up netrc and
 the proxy variables (in a worker thread); and it builds pydantic models we do not need. Here the
-session is made once on the running loop, keeps its connections alive, and trusts no environment:
-a proxy, if ever needed, is a setting, not a surprise.
+session is made once on the running loop and keeps its connections alive; the proxy the environment
+names (HTTPS_PROXY, NO_PROXY), if any, is looked up once per host and then reused.
 """
 
 from __future__ import annotations

@@ -65,7 +65,8 @@ class TelegramHttp:
         except TimeoutError as exc:
             raise TimedOut(f"{method} timed out") from exc
         except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+            said = str(exc).replace(self.base_url, "Bot API")  # the secretariat reads this; the token stays out
+            raise NetworkError(f"aiohttp.{type(exc).__name__}: {said}") from exc
         answer = _parse(payload)
         if 200 <= status <= 299 and answer is not None:
             return answer.get("result")

@@ -109,7 +109,9 @@ class TelegramSender:
         if reply is not None:
             params["reply_parameters"] = reply.to_dict()
         message = await self.http.call("sendMessage", params)
-        return int(message["message_id"])
+        if not isinstance(message, dict) or not isinstance(message.get("message_id"), int):
+            raise TelegramError(f"Invalid server response: {str(message)[:200]}")
+        return message["message_id"]
 
     async def _send_document(self, chat_id: int, document: InputFile, caption: str | None,
                              markup: InlineKeyboardMarkup | None, reply: ReplyParameters | None) -> int:

@@ -32,6 +32,7 @@ CAPACITY = 400  # rows claimed and not yet settled, per process
 # sends in flight per platform: enough to overlap the network, few enough that one platform's
 # burst never keeps the event loop from another's paced sends for long
 IN_FLIGHT = 16
+SETTLE_GATHER = 0.01  # seconds
 
 
 def backoff(attempts: int) -> float:
@@ -65,6 +66,9 @@ class _Recorder:
 
     async def _flush(self) -> None:
         while self._pending:
+            # a moment for other sends to finish: one commit for many rows (the chat's next row waits
+            # for this one's record, so the moment stays short)
+            await asyncio.sleep(SETTLE_GATHER)
             batch, self._pending = self._pending, []
             try:
                 self.store.settle(outcomes=[o for o, _ in batch])

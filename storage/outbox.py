@@ -30,8 +30,6 @@ SENT_T: Table = SentMessage.__table__  # type: ignore[attr-defined]
 _INSERTS = {name: dialect.insert(OUTBOX_T).on_conflict_do_nothing(index_elements=["key"])
             .returning(OUTBOX_T.c.id, OUTBOX_T.c.key) for name, dialect in
             (("postgresql", postgresql), ("sqlite", sqlite))}
-_LEASED_INSERTS = {name: dialect.insert(OUTBOX_T).on_conflict_do_nothing(index_elements=["key"])
-                   .returning(*OUTBOX_T.c) for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
 
 
 @dataclass(frozen=True)
@@ -131,10 +129,11 @@ class OutboxMixin(StoreBase):
                 "status": "sending", "attempts": 0, "message_ids": [], "next_attempt_at": now + LEASE,
                 "created_at": now, "last_error": None, "sent_at": None, "owner": self.owner})
         batch = list(fresh.values())
-        statement = _LEASED_INSERTS[self.engine.dialect.name]
+        statement = _INSERTS[self.engine.dialect.name]
         with self.begin() as conn:
             result = conn.execute(statement, batch) if len(batch) > 1 else conn.execute(statement, batch[0])
-            return sorted((Outbox(**row._mapping) for row in result), key=lambda row: row.id or 0)
+            added = dict((key, row_id) for row_id, key in result)
+        return [Outbox(id=added[key], **values) for key, values in fresh.items() if key in added]
 
     def claim_due(self, *, limit: int, platforms: Collection[str] | None = None) -> list[Outbox]:
         """Rows due now, leased to this sender; other replicas skip them while the lease runs.

@@ -33,6 +33,7 @@ CAPACITY = 400  # rows claimed and not yet settled, per process
 # burst never keeps the event loop from another's paced sends for long
 IN_FLIGHT = 16
 SETTLE_GATHER = 0.01  # seconds
+CLAIM_AFTER_DONE = 0.05  # seconds after a chat's rows are done, look for rows it held back
 
 
 def backoff(attempts: int) -> float:
@@ -93,6 +94,7 @@ class OutboxSender:
         self._held = 0  # rows claimed by this process and not settled
         self._chats: set[asyncio.Task[None]] = set()
         self._queues: dict[str, deque[Outbox]] = {}  # rows of a chat that a task is delivering
+        self._soon: asyncio.TimerHandle | None = None
         self._task: asyncio.Task[None] | None = None
         self._in_flight: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(IN_FLIGHT))
 
@@ -139,9 +141,12 @@ class OutboxSender:
     async def stop(self, *, grace: float = 5.0) -> None:
         """Stop claiming; let what is in flight finish for `grace` seconds, then cancel the rest.
 
-        Rows cancelled here are still leased: a restart (at once on SQLite) or another replica (when
-        the lease runs out) sends them.
+        Rows cancelled here are still leased: a restart (at once on SQLite) or another replica (as
+        soon as this process's lease is gone: storage/leases.py) sends them.
         """
+        if self._soon is not None:
+            self._soon.cancel()
+            self._soon = None
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
@@ -200,6 +205,13 @@ class OutboxSender:
         self._chats.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("outbox chat task failed", exc_info=task.exception())
+        # rows of this chat that came due meanwhile are claimable now: look soon, but once for many
+        # chats finishing (a claim is a write), not once per answer sent
+        if self._soon is None:
+            self._soon = asyncio.get_running_loop().call_later(CLAIM_AFTER_DONE, self._look_again)
+
+    def _look_again(self) -> None:
+        self._soon = None
         self.wake()
 
     async def deliver_due(self) -> int:

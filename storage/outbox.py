@@ -14,7 +14,7 @@ from functools import cache
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Table, Update, and_, bindparam, func, insert, not_, or_, update
+from sqlalchemy import Connection, Integer, Table, Update, and_, bindparam, func, not_, or_, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
@@ -44,6 +44,10 @@ class Outcome:
     error: str | None = None
     retry_at: datetime | None = None
     attempted: bool = True  # False: handed back unsent (it waits behind its chat's retry)
+
+
+_SENT_INSERTS = {name: dialect.insert(SENT_T).on_conflict_do_nothing(index_elements=["chat", "message_id"])
+                 for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
 
 
 @cache
@@ -172,20 +176,10 @@ class OutboxMixin(StoreBase):
             self._record_sent(conn, [o for o in outcomes if o.status == "sent" and o.item_ids])
 
     def _record_sent(self, conn: Connection, outcomes: list[Outcome]) -> None:
-        ids = [m for o in outcomes for m in o.message_ids]
-        if not ids:
-            return
-        known = {(chat, message_id) for chat, message_id in conn.execute(
-            core_select(SENT_T.c.chat, SENT_T.c.message_id).where(SENT_T.c.message_id.in_(ids)))}
-        fresh = []
-        for o in outcomes:
-            for message_id in o.message_ids:
-                if (o.chat, message_id) not in known:
-                    known.add((o.chat, message_id))
-                    fresh.append({"chat": o.chat, "message_id": message_id, "item_ids": list(o.item_ids),
-                                  "at": self.clock()})
-        if fresh:
-            conn.execute(insert(SENT_T), fresh)
+        rows = [{"chat": o.chat, "message_id": message_id, "item_ids": list(o.item_ids), "at": self.clock()}
+                for o in outcomes for message_id in o.message_ids]
+        if rows:  # a message recorded already (a row settled twice) is skipped by the database
+            conn.execute(_SENT_INSERTS[self.engine.dialect.name], rows)
 
     def release_claims(self) -> int:
         """At start on a single-process database: rows a killed process had claimed are due again."""

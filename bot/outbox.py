@@ -33,6 +33,7 @@ CAPACITY = 400  # rows claimed and not yet settled, per process
 # burst never keeps the event loop from another's paced sends for long
 IN_FLIGHT = 16
 SETTLE_GATHER = 0.01  # seconds
+SETTLE_RETRY = 2.0  # seconds between tries to record outcomes while the database does not answer
 CLAIM_AFTER_DONE = 0.05  # seconds after a chat's rows are done, look for rows it held back
 
 
@@ -65,6 +66,14 @@ class _Recorder:
             self._task = asyncio.create_task(self._flush())
         await future
 
+    async def close(self, *, grace: float) -> None:
+        """What is still to record gets `grace` seconds (the database may be away); then it is left."""
+        if self._task is not None and not self._task.done():
+            _, late = await asyncio.wait({self._task}, timeout=grace)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+
     async def _flush(self) -> None:
         while self._pending:
             # a moment for other sends to finish: one commit for many rows (the chat's next row waits
@@ -73,11 +82,15 @@ class _Recorder:
             batch, self._pending = self._pending, []
             try:
                 self.store.settle(outcomes=[o for o, _ in batch])
-            except Exception as exc:
-                for _, future in batch:
-                    future.set_exception(exc)
-            else:
-                for _, future in batch:
+            except Exception:
+                # the database is away: what was sent is kept here and recorded once it answers,
+                # rather than forgotten (a reply sent by token would then be pushed a second time)
+                log.warning("could not record %d outbox outcomes; trying again", len(batch), exc_info=True)
+                self._pending = batch + self._pending
+                await asyncio.sleep(SETTLE_RETRY)
+                continue
+            for _, future in batch:
+                if not future.done():
                     future.set_result(None)
 
 
@@ -156,6 +169,7 @@ class OutboxSender:
             for task in late:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
+        await self._recorder.close(grace=grace)
 
     async def _run(self) -> None:
         while True:

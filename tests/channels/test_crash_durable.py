@@ -110,7 +110,6 @@ def answered(url: str, events: list[Sent]) -> bool:
                for s in events if statuses.get(s.key) == "done")
 
 
-@pytest.mark.xfail(strict=True, raises=SlowResume, reason="owner lease not built yet")
 async def test_a_process_killed_mid_burst_stores_every_acknowledged_reply_once_after_a_restart(
         durable_url: str, tmp_path: Path) -> None:
     async with FakeLineApi(max_records=50_000) as line:
@@ -157,9 +156,6 @@ async def test_a_process_killed_mid_burst_stores_every_acknowledged_reply_once_a
                              f"{RESUME_WITHIN} s; the process was up in {up:.1f} s)")
 
 
-@pytest.mark.xfail(strict=True, raises=OutageNotRecovered, reason=(
-    "events that fail while the database is down stay `received` under a live owner, and nothing takes "
-    "them up until the process dies; an answer replied by token whose settle failed is pushed again"))
 async def test_postgresql_stopped_mid_burst_is_503_meanwhile_and_loses_no_acknowledged_reply(
         durable_postgres: DurablePostgres, durable_url: str, tmp_path: Path) -> None:
     async with FakeLineApi(max_records=50_000) as line:

@@ -23,6 +23,7 @@ JSON = dict[str, Any]
 # event still `received` after a crash is handled again, and that stores nothing twice (a repeated
 # reply is skipped, answers have idempotency keys).
 FINISH_GATHER = 0.05
+DATABASE_RETRY = 2.0  # seconds between tries while the database does not answer
 # events → (keys new, keys handled already) in one unit of work; None: nothing there to answer at once
 Quick = Callable[[list[tuple[str, JSON]]], tuple[set[str], set[str]] | None]
 
@@ -86,8 +87,10 @@ class EventLog:
             for status, keys in batch.items():
                 try:
                     self.store.finish_events(keys=keys, status=status)
-                except Exception:  # left `received`: handled again at the next start
-                    log.exception("could not mark %d LINE events %s", len(keys), status)
+                except Exception:  # the database is away: tried again (meanwhile they stay `received`)
+                    log.warning("could not mark %d LINE events %s; trying again", len(keys), status)
+                    self._finished[status].extend(keys)
+                    await asyncio.sleep(DATABASE_RETRY)
 
     async def flush(self) -> None:
         """Every finish so far is written (tests, and a graceful stop)."""

@@ -35,7 +35,7 @@ from aiohttp import web
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.jsonbody import UnreadableBody, load_json
-from bot.channels.line.batch import EventLog
+from bot.channels.line.batch import DATABASE_RETRY, EventLog
 from bot.channels.line.events import chat_of
 from storage.events import DONE, FAILED
 from storage.store import Store
@@ -165,7 +165,7 @@ class LineWebhook:
         lock = self._locks.get(chat.key) if chat else None
         if chat is not None and lock is None:
             lock = self._locks[chat.key] = asyncio.Lock()
-        status = DONE
+        status: str | None = DONE
         try:
             if lock is None:
                 await self.handle(key, event)
@@ -174,6 +174,10 @@ class LineWebhook:
                     await self.handle(key, event)
         except asyncio.CancelledError:
             raise  # stopping: left `received`, handled again at the next start
+        except SQLAlchemyError:  # the database is away, not the event at fault: handled again later
+            log.warning("LINE event %s waits for the database", key)
+            asyncio.get_running_loop().call_later(DATABASE_RETRY, self.spawn, [(key, event)])
+            status = None
         except Exception:
             log.exception("LINE event %s failed; kept as failed", key)
             status = FAILED
@@ -182,7 +186,8 @@ class LineWebhook:
                 self._busy[chat.key] -= 1
                 if self._busy[chat.key] <= 0:
                     del self._busy[chat.key]
-        self.log.finish(key, status)
+        if status is not None:
+            self.log.finish(key, status)
 
     def resume(self) -> int:
         """At start: events a dead process recorded but never finished are handled now. On SQLite one

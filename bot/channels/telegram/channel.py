@@ -50,6 +50,7 @@ _SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts
 STALE = timedelta(minutes=2)  # handling takes seconds; a `received` update this old was orphaned
 KEEP = timedelta(days=2)  # Telegram redelivers for 24 hours at most
 SWEEP_SECONDS = 60.0
+DATABASE_RETRY = 2.0  # seconds before an update that met an unreachable database is handled again
 TAKE_OVER_SECONDS = 1.0  # on a shared database: how often to look for what a dead replica left
 RETRY_AFTER = "5"  # seconds, with every 503 while the database is unreachable
 MAX_UPDATE_ID = 2**63  # Telegram's ids are signed 64-bit at most; a longer number is not an update
@@ -188,9 +189,9 @@ class TelegramChannel:
         failed = False
         try:
             await self.handling.update(key, data)
-        except SQLAlchemyError:
-            log.exception("Telegram update %s left for the sweep", update_id)  # stays `received`
-            self._inflight.discard(key)
+        except SQLAlchemyError:  # the database is away, not the update at fault: handled again later
+            log.warning("Telegram update %s waits for the database", update_id)
+            asyncio.get_running_loop().call_later(DATABASE_RETRY, self._spawn, key, update_id, data)
             return
         except Exception:  # the router answers its own errors; this is the channel's, and final
             log.exception("handling Telegram update %s failed", update_id)

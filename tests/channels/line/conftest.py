@@ -1,4 +1,4 @@
-"""A running bot with LINE on, its webhook on loopback, and the real SDK talking to FakeLineApi."""
+"""A running bot with LINE on, its webhook on loopback, and our LINE client (bot/channels/line/client.py) talking to FakeLineApi."""
 
 from __future__ import annotations
 

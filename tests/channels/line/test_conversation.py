@@ -1,4 +1,4 @@
-"""A week with the bot in LINE groups, through signed webhooks and the real SDK against FakeLineApi."""
+"""A week with the bot in LINE groups, through signed webhooks and our LINE client against FakeLineApi."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """佐證 on LINE: photos and files an agency's contacts send are fetched (a recorded job), checked by
 content, kept once, attached to the right reply or item, and said so; through signed webhooks and the
-real SDK against FakeLineApi."""
+our LINE client against FakeLineApi."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """佐證 on LINE: photos and files an agency's contacts send are fetched (a recorded job), checked by
-content, kept once, attached to the right reply or item, and said so; through signed webhooks and the
+content, kept once, attached to the right reply or item, and said so; through signed webhooks and
 our LINE client against FakeLineApi."""
 
 from __future__ import annotations

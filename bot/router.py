@@ -98,6 +98,8 @@ class Router:
             log.info("refused %s from %s: %s", msg.text[:80], msg.user_key, refusal)
             return [Outgoing(str(refusal))]
         except Exception:
+            if ctx.store.in_unit():  # the unit rolls back whole; the event is handled again on its own
+                raise
             log.exception("handler failed on %r from %s", msg.text[:200], msg.user_key)
             return [Outgoing(FAILED)]
 

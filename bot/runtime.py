@@ -24,6 +24,7 @@ from bot.files import FileLinks
 from bot.messages import Incoming
 from bot.outbox import OutboxSender
 from bot.scheduler import ReminderScheduler
+from storage.models import Outbox
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -106,13 +107,26 @@ class Runtime:
         return self.outbox.enqueue(answers, origin=msg.chat, key=key, reply_token=reply_token,
                                    reply_token_expires=reply_token_expires)
 
-    def receive_together(self, ready: list[Ready], record: Callable[[set[str]], set[str]]) -> set[str]:
+    async def receive_together(self, ready: list[Ready], record: Callable[[set[str]], set[str]]) -> set[str]:
         """Events that arrived together, in one unit of work: `record(keys handled here)` records
         them all and returns the new ones; each new one is handled, and its answers are queued
         already leased to this process, which sends them at once after the commit. Returns the new
         keys. Raises (and keeps nothing) when any of them fails or would wait: the caller then
         records and handles them the usual way, one by one.
+
+        On PostgreSQL the unit runs in a worker thread: its round trips to the server (a dozen an
+        event, the commit's fsync among them) then leave the event loop free to read the requests
+        that will make the next batch. SQLite stays on the loop: there a thread would only wait
+        for the GIL, and a write lock held across threads.
         """
+        if self.bot.store.engine.dialect.name == "sqlite":
+            fresh, leased = self._unit(ready, record)
+        else:
+            fresh, leased = await asyncio.to_thread(self._unit, ready, record)
+        self.outbox.adopt(leased)
+        return fresh
+
+    def _unit(self, ready: list[Ready], record: Callable[[set[str]], set[str]]) -> tuple[set[str], list[Outbox]]:
         store = self.bot.store
         with store.unit():
             fresh = record({r.key for r in ready})
@@ -123,8 +137,7 @@ class Runtime:
                     rows += self.outbox.rows_for(answers, origin=r.msg.chat, key=r.key, reply_token=r.reply_token,
                                                  reply_token_expires=r.reply_token_expires)
             leased = store.enqueue_leased(rows=rows)
-        self.outbox.adopt(leased)
-        return fresh
+        return fresh, leased
 
     async def _keep_alive(self) -> None:
         while True:

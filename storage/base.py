@@ -65,6 +65,10 @@ class StoreBase:
         unit = _UNIT.get()
         return unit if unit is not None and unit.open and unit.engine is self.engine else None
 
+    def in_unit(self) -> bool:
+        """Inside a unit of work: an unexpected failure must spoil it rather than be answered."""
+        return self._unit_open() is not None
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from storage.store import Store
@@ -25,7 +25,7 @@ JSON = dict[str, Any]
 FINISH_GATHER = 0.05
 DATABASE_RETRY = 2.0  # seconds between tries while the database does not answer
 # events → (keys new, keys handled already) in one unit of work; None: nothing there to answer at once
-Quick = Callable[[list[tuple[str, JSON]]], tuple[set[str], set[str]] | None]
+Quick = Callable[[list[tuple[str, JSON]]], Awaitable[tuple[set[str], set[str]] | None]]
 
 
 class EventLog:
@@ -51,7 +51,7 @@ class EventLog:
             await asyncio.sleep(0)  # requests already read in this turn of the loop join the batch
             batch, self._waiting = self._waiting, []
             try:
-                fresh, handled = self._write([e for events, _ in batch for e in events])
+                fresh, handled = await self._write([e for events, _ in batch for e in events])
             except Exception as exc:
                 for _, future in batch:
                     if not future.done():
@@ -63,10 +63,10 @@ class EventLog:
                 if not future.done():
                     future.set_result([key for key in dict.fromkeys(mine) if key not in handled])
 
-    def _write(self, events: list[tuple[str, JSON]]) -> tuple[set[str], set[str]]:
+    async def _write(self, events: list[tuple[str, JSON]]) -> tuple[set[str], set[str]]:
         if self.quick is not None:
             try:
-                done = self.quick(events)
+                done = await self.quick(events)
             except Exception:  # nothing was kept: recorded below, and handled after the 200 as usual
                 log.debug("events not handled at once", exc_info=True)
             else:

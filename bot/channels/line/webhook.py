@@ -74,7 +74,8 @@ def event_key(event: JSON) -> str:
 class LineWebhook:
     def __init__(self, *, secret: str, store: Store, handle: Callable[[str, JSON], Awaitable[None]],
                  clock: Callable[[], datetime], ready: Callable[[str, JSON], Ready | None] | None = None,
-                 together: Callable[[list[Ready], Callable[[set[str]], set[str]]], set[str]] | None = None) -> None:
+                 together: Callable[[list[Ready], Callable[[set[str]], set[str]]], Awaitable[set[str]]] | None = None,
+                 ) -> None:
         self.secret = secret.encode("utf-8")
         self.store = store
         self.handle = handle
@@ -115,7 +116,7 @@ class LineWebhook:
             self.spawn([(key, first[key]) for key in fresh])
         return web.Response(text="OK")
 
-    def _quick(self, events: list[tuple[str, JSON]]) -> tuple[set[str], set[str]] | None:
+    async def _quick(self, events: list[tuple[str, JSON]]) -> tuple[set[str], set[str]] | None:
         """Record `events` and answer those that can be answered at once, in one unit of work.
 
         A chat's events keep their order: once one of them must wait for a worker (or the chat has
@@ -137,7 +138,7 @@ class LineWebhook:
                 waiting.add(chat.key)
         if not ready:
             return None
-        fresh = self.together(ready, lambda done: set(self.store.record_events(events=events, done=done)))
+        fresh = await self.together(ready, lambda done: set(self.store.record_events(events=events, done=done)))
         return fresh, {r.key for r in ready if r.key in fresh}
 
     def spawn(self, events: list[tuple[str, JSON]]) -> None:

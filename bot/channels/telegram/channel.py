@@ -156,8 +156,8 @@ class TelegramChannel:
         self._spawn(key, update_id, data)
         return True
 
-    def _quick(self, rows: list[tuple[str, dict[str, Any]]],
-               record: Callable[[set[str]], set[str]]) -> tuple[set[str], set[str]] | None:
+    async def _quick(self, rows: list[tuple[str, dict[str, Any]]],
+                     record: Callable[[set[str]], set[str]]) -> tuple[set[str], set[str]] | None:
         """Record updates and answer the plain texts among them in one unit of work; a chat with
         updates in the lanes (or one that must wait here) keeps its later ones behind them."""
         waiting: set[str] = set()
@@ -175,7 +175,7 @@ class TelegramChannel:
                 ready.append(now)
         if not ready:
             return None
-        fresh = self.runtime.receive_together(ready, record)
+        fresh = await self.runtime.receive_together(ready, record)
         return fresh, {r.key for r in ready if r.key in fresh}
 
     def _spawn(self, key: str, update_id: int, data: dict[str, Any]) -> None:

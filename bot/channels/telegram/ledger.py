@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from storage.store import Store
@@ -29,7 +29,8 @@ RETRY_DELAY = 5.0  # after the database failed: finished updates are tried again
 Recorded = Literal["new", "handled", "known"]
 # updates → (keys new, keys handled) in one unit of work, given a way to record them; None: none to answer
 Quick = Callable[[list[tuple[str, dict[str, Any]]], Callable[[set[str]], set[str]]],
-                 tuple[set[str], set[str]] | None]
+                 Awaitable[tuple[set[str], set[str]] | None]]
+Pending = list[tuple[str, dict[str, Any], asyncio.Future[Recorded]]]
 
 
 class Ledger:
@@ -41,6 +42,7 @@ class Ledger:
         self._finished: list[tuple[str, bool]] = []
         self._flush: asyncio.Handle | None = None
         self._due = 0.0  # when the scheduled flush runs (loop time)
+        self._task: asyncio.Task[None] | None = None  # writing; what comes meanwhile waits for its turn
 
     async def record(self, key: str, payload: dict[str, Any]) -> Recorded:
         """Record an update as received: "new", "handled" (answered in the unit that recorded it) or
@@ -62,11 +64,28 @@ class Ledger:
             if self._due <= due:
                 return
             self._flush.cancel()
-        self._flush = loop.call_soon(self.commit) if delay <= 0 else loop.call_later(delay, self.commit)
+        self._flush = loop.call_soon(self._kick) if delay <= 0 else loop.call_later(delay, self._kick)
         self._due = due
 
+    def _kick(self) -> None:
+        self._flush = None
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._drain())
+
+    async def _drain(self) -> None:
+        """Write what is pending, batch after batch, one at a time (a chat's updates keep their order)."""
+        while self._records or self._finished:
+            records, self._records = self._records, []
+            finished, self._finished = self._finished, []
+            try:
+                fresh, handled = await self._write(records, finished)
+            except Exception as error:
+                self._failed(records, finished, error)
+                return
+            self._done(records, finished, fresh, handled)
+
     def commit(self) -> None:
-        """Write what is pending now (also called at stop)."""
+        """Write what is pending now, without handling anything (at stop)."""
         if self._flush is not None:
             self._flush.cancel()
             self._flush = None
@@ -75,16 +94,23 @@ class Ledger:
         if not records and not finished:
             return
         try:
-            fresh, handled = self._write(records, finished)
-        except Exception as error:  # the records' requests answer 503; finished ones are tried again
-            log.exception("could not record %d Telegram updates", len(records) + len(finished))
-            for _, _, future in records:
-                if not future.done():
-                    future.set_exception(error)
-            self._finished = finished + self._finished
-            if self._finished:
-                self._schedule(RETRY_DELAY)
+            fresh = self.store.tg_record_updates(rows=[(k, p) for k, p, _ in records], finished=finished)
+        except Exception as error:
+            self._failed(records, finished, error)
             return
+        self._done(records, finished, fresh, set())
+
+    def _failed(self, records: Pending, finished: list[tuple[str, bool]], error: Exception) -> None:
+        """The records' requests answer 503; finished ones are tried again."""
+        log.exception("could not record %d Telegram updates", len(records) + len(finished), exc_info=error)
+        for _, _, future in records:
+            if not future.done():
+                future.set_exception(error)
+        self._finished = finished + self._finished
+        if self._finished:
+            self._schedule(RETRY_DELAY)
+
+    def _done(self, records: Pending, finished: list[tuple[str, bool]], fresh: set[str], handled: set[str]) -> None:
         seen: set[str] = set()
         for key, _, future in records:
             if not future.done():
@@ -94,12 +120,11 @@ class Ledger:
         if finished:
             self.on_finished([key for key, _ in finished])
 
-    def _write(self, records: list[tuple[str, dict[str, Any], Any]],
-               finished: list[tuple[str, bool]]) -> tuple[set[str], set[str]]:
+    async def _write(self, records: Pending, finished: list[tuple[str, bool]]) -> tuple[set[str], set[str]]:
         rows = [(k, p) for k, p, _ in records]
         if self.quick is not None and rows:
             try:
-                done = self.quick(rows, lambda keys: self.store.tg_record_updates(
+                done = await self.quick(rows, lambda keys: self.store.tg_record_updates(
                     rows=rows, finished=finished, done=keys))
             except Exception:  # nothing was kept: recorded below, handled after the 200 as usual
                 log.debug("updates not handled at once", exc_info=True)

@@ -80,9 +80,9 @@ def run_scheduled(bot: Bot, body_id: int, platforms: Collection[str]) -> Round |
     day, days = due
     with collector_paused():
         plan = plan_round(secretariat(bot), body, round_id=day.isoformat(), days=days)
-        ids = bot.store.record_round(body_id=body.id, day=day, rows=outbox_rows(plan.messages, set(platforms)),
-                                     reasons=plan.triggers.reasons(), overdue=plan.overdue)
-    return plan if ids is not None else None
+        recorded = bot.store.record_round(body_id=body.id, day=day, rows=outbox_rows(plan.messages, set(platforms)),
+                                          reasons=plan.triggers.reasons(), overdue=plan.overdue)
+    return plan if recorded else None
 
 
 def plan_now(bot: Bot, *, body: BodyView | None = None) -> list[Round]:

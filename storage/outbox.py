@@ -46,6 +46,9 @@ class Outcome:
     attempted: bool = True  # False: handed back unsent (it waits behind its chat's retry)
 
 
+# a round's thousands of rows, whose ids nobody needs: the driver's executemany, a known key skipped
+_PLAIN_INSERTS = {name: dialect.insert(OUTBOX_T).on_conflict_do_nothing(index_elements=["key"])
+                  for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
 _SENT_INSERTS = {name: dialect.insert(SENT_T).on_conflict_do_nothing(index_elements=["chat", "message_id"])
                  for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
 
@@ -98,19 +101,17 @@ class OutboxMixin(StoreBase):
         with self.begin() as conn:
             return self._insert_rows(conn, rows)
 
-    def _enqueue_in(self, s: Session, rows: Iterable[dict[str, Any]]) -> list[int]:
-        return self._insert_rows(s.connection(), list(rows))
+    def _enqueue_in(self, s: Session, rows: Iterable[dict[str, Any]]) -> None:
+        """A round's rows, in the caller's transaction: no ids read back (one executemany)."""
+        batch = list(self._new_rows(list(rows)).values())
+        if batch:
+            s.connection().execute(_PLAIN_INSERTS[self.engine.dialect.name], batch)
 
     def _insert_rows(self, conn: Connection, rows: list[dict[str, Any]]) -> list[int]:
         """One INSERT … ON CONFLICT DO NOTHING RETURNING: the ids of the new rows, in the order given."""
         if not rows:
             return []
-        now = self.clock()
-        fresh: dict[str, dict[str, Any]] = {}
-        for row in rows:  # a key twice in one call: its first row
-            fresh.setdefault(row["key"], {"reply_token": None, "reply_token_expires": None} | row | {
-                "status": "pending", "attempts": 0, "message_ids": [], "next_attempt_at": now,
-                "created_at": now, "last_error": None, "sent_at": None})
+        fresh = self._new_rows(rows)
         statement = _INSERTS[self.engine.dialect.name]
         added: dict[str, int] = {}
         batch = list(fresh.values())
@@ -119,6 +120,16 @@ class OutboxMixin(StoreBase):
         for row_id, key in result:
             added[key] = row_id
         return [added[key] for key in fresh if key in added]
+
+    def _new_rows(self, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """Whole outbox rows by key, due now; a key twice in one call: its first row."""
+        now = self.clock()
+        fresh: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            fresh.setdefault(row["key"], {"reply_token": None, "reply_token_expires": None} | row | {
+                "status": "pending", "attempts": 0, "message_ids": [], "next_attempt_at": now,
+                "created_at": now, "last_error": None, "sent_at": None})
+        return fresh
 
     def enqueue_leased(self, *, rows: list[dict[str, Any]]) -> list[Outbox]:
         """Insert rows already leased to this process, which sends them itself: no claim needed

@@ -82,11 +82,11 @@ class ScheduleMixin(OutboxMixin):
                                                          ReminderRound.day == day)).first() is not None
 
     def record_round(self, *, body_id: int, day: date | None, rows: list[dict[str, Any]],
-                     reasons: list[str], overdue: dict[str, list[int]] | None = None) -> list[int] | None:
+                     reasons: list[str], overdue: dict[str, list[int]] | None = None) -> bool:
         """Enqueue a round's messages and mark the round run, together.
 
         `day=None` is a round sent by hand (催辦, `lieguan remind --now`): enqueued, not marked.
-        Returns the new outbox ids, or None when that day's round had already been run.
+        False when that day's round had already been run (nothing enqueued).
         """
         try:
             with self.session() as s:
@@ -94,9 +94,10 @@ class ScheduleMixin(OutboxMixin):
                     s.add(ReminderRound(body_id=body_id, day=day, reasons=list(reasons), chats=len(rows),
                                         overdue=dict(overdue or {}), at=self.clock()))
                     s.flush()
-                return self._enqueue_in(s, rows)
+                self._enqueue_in(s, rows)
+                return True
         except IntegrityError:
-            return None  # another replica (or a double-fired job) ran it first
+            return False  # another replica (or a double-fired job) ran it first
 
     def rounds(self, *, body_id: int, limit: int = 10) -> list[ReminderRound]:
         with self.session() as s:
@@ -177,13 +178,13 @@ class ScheduleMixin(OutboxMixin):
                 query = query.where(Reply.at > since)
             return [ReplyNews(r.item_id, r.agency, r.kind, r.text, r.at, r.late) for r in s.exec(query)]
 
-    def record_digest(self, *, rows: list[dict[str, Any]], until: datetime) -> list[int]:
+    def record_digest(self, *, rows: list[dict[str, Any]], until: datetime) -> None:
         """Enqueue the digest and move its cursor, together."""
         with self.session() as s:
             found = s.get(KeyValue, DIGEST_CURSOR) or KeyValue(key=DIGEST_CURSOR, value="")
             found.value = until.isoformat()
             s.add(found)
-            return self._enqueue_in(s, rows)
+            self._enqueue_in(s, rows)
 
     # ---- the government calendar ----------------------------------------------------------------
     def remove_day(self, *, day: date, actor: str, chat: str | None) -> DayOff | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -28,6 +28,7 @@ from storage.models import Outbox
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+E = TypeVar("E")
 KEEP_ALIVE_SECONDS = 1.0  # a process renews its lease this often (it lapses after 3 s: storage/leases.py)
 
 
@@ -47,6 +48,26 @@ def run_now(coroutine: Coroutine[Any, Any, T]) -> T:
         return done.value
     coroutine.close()
     raise WouldWait
+
+
+def ready_in_order(events: Iterable[tuple[str, E]], *, lane: Callable[[E], str],
+                   ready: Callable[[str, E], Ready | None], waiting: set[str]) -> list[Ready]:
+    """The events that can be handled at once (a key's first only), keeping each chat's order: once
+    one of a chat's events cannot (or the chat is in `waiting`: it has events in hand), its later
+    ones wait too."""
+    found: list[Ready] = []
+    seen: set[str] = set()
+    for key, event in events:
+        if key in seen:
+            continue
+        seen.add(key)
+        chat = lane(event)
+        now = None if chat in waiting else ready(key, event)
+        if now is None:
+            waiting.add(chat)
+        else:
+            found.append(now)
+    return found
 
 
 @dataclass(frozen=True)

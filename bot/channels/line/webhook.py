@@ -37,6 +37,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.channels.jsonbody import UnreadableBody, load_json
 from bot.channels.line.batch import DATABASE_RETRY, EventLog
 from bot.channels.line.events import chat_of
+from bot.runtime import ready_in_order
 from storage.events import DONE, FAILED
 from storage.store import Store
 
@@ -124,18 +125,8 @@ class LineWebhook:
         """
         assert self.ready is not None and self.together is not None
         waiting = {chat for chat, n in self._busy.items() if n}
-        ready: list[Ready] = []
-        seen: set[str] = set()
-        for key, event in events:
-            if key in seen:
-                continue
-            seen.add(key)
-            chat = chat_of(event)
-            now = self.ready(key, event) if chat is not None and chat.key not in waiting else None
-            if now is not None:
-                ready.append(now)
-            elif chat is not None:
-                waiting.add(chat.key)
+        ready = ready_in_order(events, lane=lambda e: chat.key if (chat := chat_of(e)) else "", ready=self.ready,
+                               waiting=waiting)
         if not ready:
             return None
         fresh = await self.together(ready, lambda done: set(self.store.record_events(events=events, done=done)))

@@ -40,9 +40,10 @@ from bot.channels.telegram.sender import TelegramSender
 from bot.channels.telegram.throttle import Throttle
 from bot.channels.telegram.translate import ALLOWED_UPDATES, Me, lane_of
 from bot.delivery import Sender
+from bot.runtime import ready_in_order
 
 if TYPE_CHECKING:
-    from bot.runtime import Ready, Runtime
+    from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -160,19 +161,8 @@ class TelegramChannel:
                      record: Callable[[set[str]], set[str]]) -> tuple[set[str], set[str]] | None:
         """Record updates and answer the plain texts among them in one unit of work; a chat with
         updates in the lanes (or one that must wait here) keeps its later ones behind them."""
-        waiting: set[str] = set()
-        ready: list[Ready] = []
-        seen: set[str] = set()
-        for key, data in rows:
-            if key in seen:
-                continue
-            seen.add(key)
-            lane = lane_of(data)
-            now = None if lane in waiting or self.lanes.holds(lane) else self.handling.ready(key, data)
-            if now is None:
-                waiting.add(lane)
-            else:
-                ready.append(now)
+        ready = ready_in_order(rows, lane=lane_of, ready=self.handling.ready,
+                               waiting={lane for lane in map(lane_of, (d for _, d in rows)) if self.lanes.holds(lane)})
         if not ready:
             return None
         fresh = await self.runtime.receive_together(ready, record)

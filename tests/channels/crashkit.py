@@ -8,9 +8,6 @@ COMMIT waits for the disk, so "answered 200" means "on disk" as it does in produ
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -27,7 +24,7 @@ from config.settings import Settings
 from storage.db import migrate
 from tests.fakes.line_api import FakeLineApi, new_id, sign
 from tests.fakes.postgres import PostgresServer
-from tests.scheduler.processes import LIEGUAN, LINE_SECRET, free_port
+from tests.scheduler.processes import LINE_SECRET, Serve
 
 JSON = dict[str, Any]
 DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on"}
@@ -115,19 +112,11 @@ def replies(line: FakeLineApi, groups: list[Group], labels: list[str], n: int) -
     return out
 
 
-class LineServe:
+class LineServe(Serve):
     """One `lieguan serve` with LINE pointed at the fake and no other channel."""
 
     def __init__(self, url: str, line: FakeLineApi, workdir: Path, name: str) -> None:
-        self.port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith("LIEGUAN_")} | {
-            "LIEGUAN_DATABASE_URL": url, "LIEGUAN_PORT": str(self.port),
-            "LIEGUAN_LINE_CHANNEL_SECRET": LINE_SECRET, "LIEGUAN_LINE_CHANNEL_ACCESS_TOKEN": line.access_token,
-            "LIEGUAN_LINE_API_URL": line.url}
-        self.log = workdir / f"{name}.log"
-        with self.log.open("wb") as out:
-            self.process = subprocess.Popen([LIEGUAN, "serve"], cwd=workdir, env=env, stdout=out,
-                                            stderr=subprocess.STDOUT)
+        super().__init__(url, line, None, workdir, name)
 
     @property
     def webhook(self) -> str:
@@ -135,32 +124,12 @@ class LineServe:
 
     async def ready(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
-        async with aiohttp.ClientSession() as session:
-            while time.monotonic() < deadline:
-                assert self.process.poll() is None, self.output()[-3000:]
-                try:
-                    async with session.get(f"http://127.0.0.1:{self.port}/healthz") as response:
-                        if response.status == 200:
-                            return
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.1)
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.output()[-3000:]
+            if await self.healthy():
+                return
+            await asyncio.sleep(0.1)
         raise TimeoutError(f"lieguan serve did not answer /healthz in {timeout:.0f}s\n{self.output()[-3000:]}")
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
 
 
 async def deliver(session: aiohttp.ClientSession, url: str, sent: Sent, *, redelivery: bool = False) -> int:

@@ -124,16 +124,17 @@ def due_body(url: str, name: str, items: int = 3) -> None:
 
 
 class Serve:
-    """One `lieguan serve` process with every channel pointed at the fakes."""
+    """One `lieguan serve` process with every channel pointed at the fakes (LINE alone: no Telegram)."""
 
-    def __init__(self, url: str, line: FakeLineApi, telegram: FakeTelegramApi, workdir: Path,
+    def __init__(self, url: str, line: FakeLineApi, telegram: FakeTelegramApi | None, workdir: Path,
                  name: str) -> None:
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("LIEGUAN_")} | {
             "LIEGUAN_DATABASE_URL": url, "LIEGUAN_PORT": str(self.port),
             "LIEGUAN_LINE_CHANNEL_SECRET": LINE_SECRET, "LIEGUAN_LINE_CHANNEL_ACCESS_TOKEN": line.access_token,
-            "LIEGUAN_LINE_API_URL": line.url, "LIEGUAN_TELEGRAM_TOKEN": telegram.token,
-            "LIEGUAN_TELEGRAM_API_URL": telegram.base_url}
+            "LIEGUAN_LINE_API_URL": line.url}
+        if telegram is not None:
+            env |= {"LIEGUAN_TELEGRAM_TOKEN": telegram.token, "LIEGUAN_TELEGRAM_API_URL": telegram.base_url}
         self.log = workdir / f"{name}.log"
         with self.log.open("wb") as out:
             self.process = subprocess.Popen([LIEGUAN, "serve"], cwd=workdir, env=env, stdout=out,

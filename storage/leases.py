@@ -16,26 +16,30 @@ from sqlalchemy import ColumnElement, Table, and_, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.base import StoreBase
+from storage.events import RECEIVED
 from storage.models import ProcessedEvent, ProcessLease
 
 LEASE_TTL = timedelta(seconds=3)  # renewed every second: a dead process is known within 3 s
 FORGET = timedelta(days=1)  # lapsed leases are deleted after this
 LEASES_T: Table = ProcessLease.__table__  # type: ignore[attr-defined]
 EVENTS_T: Table = ProcessedEvent.__table__  # type: ignore[attr-defined]
-RECEIVED = "received"
 
 
 def wall_clock() -> datetime:
     return datetime.now(UTC)
 
 
+def owner_gone(owner: Any, *, me: Any, now: Any) -> ColumnElement[bool]:
+    """Held by another process whose lease has lapsed at `now` (values or bound parameters)."""
+    alive = select(LEASES_T.c.owner).where(LEASES_T.c.alive_until > now)
+    return and_(owner.is_not(None), owner != me, owner.not_in(alive))
+
+
 def orphaned(owner: Any, at: Any, *, me: str, now: datetime, stale_before: datetime | None) -> ColumnElement[bool]:
     """Left by a process that is gone: its owner's lease lapsed (or, with no owner, it is old)."""
-    alive = select(LEASES_T.c.owner).where(LEASES_T.c.alive_until > now)
-    by_owner = and_(owner.is_not(None), owner != me, owner.not_in(alive))
     if stale_before is None:  # one process per database (SQLite): whatever is left is orphaned
         return or_(owner.is_(None), owner != me)
-    return or_(by_owner, and_(owner.is_(None), at < stale_before))
+    return or_(owner_gone(owner, me=me, now=now), and_(owner.is_(None), at < stale_before))
 
 
 class LeasesMixin(StoreBase):

@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from storage.base import StoreBase
-from storage.leases import LEASES_T, wall_clock
+from storage.leases import LEASES_T, owner_gone, wall_clock
 from storage.models import Outbox, SentMessage
 
 LEASE = timedelta(seconds=30)  # a claimed row whose sender died is taken over after this
@@ -59,14 +59,12 @@ def _claim_statement(dialect: str, platforms: tuple[str, ...] | None) -> Update:
     t = OUTBOX_T
     now = bindparam("p_now", type_=t.c.next_attempt_at.type)
     # a row leased to a process whose own lease lapsed (killed) is due at once, not when its row lease ends
-    alive = core_select(LEASES_T.c.owner).where(
-        LEASES_T.c.alive_until > bindparam("p_wall", type_=LEASES_T.c.alive_until.type))
-    owner_gone = and_(t.c.owner.is_not(None), t.c.owner != bindparam("p_me", type_=t.c.owner.type),
-                      t.c.owner.not_in(alive))
-    in_flight = core_select(t.c.chat).where(t.c.status == "sending", t.c.next_attempt_at > now, not_(owner_gone))
+    gone = owner_gone(t.c.owner, me=bindparam("p_me", type_=t.c.owner.type),
+                      now=bindparam("p_wall", type_=LEASES_T.c.alive_until.type))
+    in_flight = core_select(t.c.chat).where(t.c.status == "sending", t.c.next_attempt_at > now, not_(gone))
     due = (core_select(t.c.id).where(
         or_(and_(t.c.status.in_(["pending", "sending"]), t.c.next_attempt_at <= now),
-            and_(t.c.status == "sending", owner_gone)),
+            and_(t.c.status == "sending", gone)),
         t.c.chat.not_in(in_flight))
            .order_by(t.c.id).limit(bindparam("p_limit", type_=Integer)))
     if platforms is not None:
@@ -103,7 +101,7 @@ class OutboxMixin(StoreBase):
 
     def _enqueue_in(self, s: Session, rows: Iterable[dict[str, Any]]) -> None:
         """A round's rows, in the caller's transaction: no ids read back (one executemany)."""
-        batch = list(self._new_rows(list(rows)).values())
+        batch = list(self._new_rows(list(rows), now=self.clock()).values())
         if batch:
             s.connection().execute(_PLAIN_INSERTS[self.engine.dialect.name], batch)
 
@@ -111,25 +109,26 @@ class OutboxMixin(StoreBase):
         """One INSERT … ON CONFLICT DO NOTHING RETURNING: the ids of the new rows, in the order given."""
         if not rows:
             return []
-        fresh = self._new_rows(rows)
-        statement = _INSERTS[self.engine.dialect.name]
-        added: dict[str, int] = {}
-        batch = list(fresh.values())
-        # a round is thousands of rows: multi-row INSERTs (insertmanyvalues), not ORM objects
-        result = conn.execute(statement, batch) if len(batch) > 1 else conn.execute(statement, batch[0])
-        for row_id, key in result:
-            added[key] = row_id
+        fresh = self._new_rows(rows, now=self.clock())
+        added = self._insert_outbox(conn, fresh)
         return [added[key] for key in fresh if key in added]
 
-    def _new_rows(self, rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        """Whole outbox rows by key, due now; a key twice in one call: its first row."""
-        now = self.clock()
+    def _new_rows(self, rows: list[dict[str, Any]], *, now: datetime, **state: Any) -> dict[str, dict[str, Any]]:
+        """Whole outbox rows by key, due now unless `state` says otherwise; a key twice: its first row."""
         fresh: dict[str, dict[str, Any]] = {}
         for row in rows:
             fresh.setdefault(row["key"], {"reply_token": None, "reply_token_expires": None} | row | {
                 "status": "pending", "attempts": 0, "message_ids": [], "next_attempt_at": now,
-                "created_at": now, "last_error": None, "sent_at": None})
+                "created_at": now, "last_error": None, "sent_at": None} | state)
         return fresh
+
+    def _insert_outbox(self, conn: Connection, fresh: dict[str, dict[str, Any]]) -> dict[str, int]:
+        """The rows inserted (a known key skipped by the database): key → id."""
+        statement = _INSERTS[self.engine.dialect.name]
+        batch = list(fresh.values())
+        # a round is thousands of rows: multi-row INSERTs (insertmanyvalues), not ORM objects
+        result = conn.execute(statement, batch) if len(batch) > 1 else conn.execute(statement, batch[0])
+        return {key: row_id for row_id, key in result}
 
     def enqueue_leased(self, *, rows: list[dict[str, Any]]) -> list[Outbox]:
         """Insert rows already leased to this process, which sends them itself: no claim needed
@@ -138,16 +137,9 @@ class OutboxMixin(StoreBase):
         if not rows:
             return []
         now = self.clock()
-        fresh: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            fresh.setdefault(row["key"], {"reply_token": None, "reply_token_expires": None} | row | {
-                "status": "sending", "attempts": 0, "message_ids": [], "next_attempt_at": now + LEASE,
-                "created_at": now, "last_error": None, "sent_at": None, "owner": self.owner})
-        batch = list(fresh.values())
-        statement = _INSERTS[self.engine.dialect.name]
+        fresh = self._new_rows(rows, now=now, status="sending", next_attempt_at=now + LEASE, owner=self.owner)
         with self.begin() as conn:
-            result = conn.execute(statement, batch) if len(batch) > 1 else conn.execute(statement, batch[0])
-            added = dict((key, row_id) for row_id, key in result)
+            added = self._insert_outbox(conn, fresh)
         return [Outbox(id=added[key], **values) for key, values in fresh.items() if key in added]
 
     def claim_due(self, *, limit: int, platforms: Collection[str] | None = None) -> list[Outbox]:

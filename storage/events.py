@@ -10,7 +10,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import Connection, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 
@@ -18,6 +18,19 @@ from storage.base import StoreBase
 from storage.models import ProcessedEvent
 
 RECEIVED, DONE, FAILED = "received", "done", "failed"
+
+
+def insert_events(conn: Connection, events: dict[str, dict[str, Any]], *, done: Collection[str], at: datetime,
+                  owner: str) -> set[str]:
+    """Record events received by `owner` (those in `done` handled already, in the unit of work that
+    handled them) in one INSERT … ON CONFLICT DO NOTHING RETURNING: the keys that were new. Two
+    replicas given the same redelivery at once both stay right (rowcount is -1 with psycopg)."""
+    rows = [{"key": k, "payload": p, "status": DONE if k in done else RECEIVED, "at": at, "owner": owner}
+            for k, p in events.items()]
+    table = ProcessedEvent.__table__  # type: ignore[attr-defined]
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table).values(rows).on_conflict_do_nothing(index_elements=["key"])
+    return {row[0] for row in conn.execute(statement.returning(table.c.key))}
 
 
 class EventsMixin(StoreBase):
@@ -29,16 +42,8 @@ class EventsMixin(StoreBase):
             unique.setdefault(key, payload)
         if not unique:
             return []
-        now = self.clock()
-        rows = [{"key": k, "payload": p, "status": DONE if k in done else RECEIVED, "at": now, "owner": self.owner}
-                for k, p in unique.items()]
-        table = ProcessedEvent.__table__  # type: ignore[attr-defined]
-        dialect = self.engine.dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        # ON CONFLICT DO NOTHING: two replicas receiving the same redelivery at once both stay correct
-        statement = insert(table).values(rows).on_conflict_do_nothing(index_elements=["key"])
         with self.begin() as conn:
-            fresh = {row[0] for row in conn.execute(statement.returning(table.c.key))}
+            fresh = insert_events(conn, unique, done=done, at=self.clock(), owner=self.owner)
         return [k for k in unique if k in fresh]
 
     def finish_events(self, *, keys: list[str], status: str = DONE) -> None:

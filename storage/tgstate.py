@@ -15,15 +15,13 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, update
 from sqlmodel import col, select
 
 from storage.base import StoreBase
+from storage.events import DONE, FAILED, insert_events
 from storage.models import ChatBinding, KeyValue, Outbox, ProcessedEvent, SentMessage
 
-RECEIVED, DONE, FAILED = "received", "done", "failed"
 CALLBACK_PREFIX = "tgcb:"
 
 
@@ -39,38 +37,18 @@ class TelegramStateMixin(StoreBase):
         key is a redelivery; those in `done` are handled in the same unit of work) and mark handled
         ones done, or failed (True) when a retry would not mend them (left for a person to read in
         the log)."""
-        unique = dict(reversed(rows))  # the first of a repeated key within the batch counts
+        unique: dict[str, dict[str, Any]] = {}
+        for key, payload in rows:  # the first of a repeated key within the batch counts
+            unique.setdefault(key, payload)
         fresh: set[str] = set()
         with self.begin() as conn:
             if unique:
-                fresh = self._insert_new(conn, [{"key": k, "payload": p, "status": DONE if k in done else RECEIVED,
-                                                 "at": self.clock(), "owner": self.owner}
-                                                for k, p in unique.items()])
+                fresh = insert_events(conn, unique, done=done, at=self.clock(), owner=self.owner)
             for status in (DONE, FAILED):
                 keys = [k for k, failed in finished or [] if (status == FAILED) == failed]
                 if keys:
                     conn.execute(update(ProcessedEvent).where(col(ProcessedEvent.key).in_(keys))
                                  .values(status=status))
-        return fresh
-
-    def _insert_new(self, conn: Connection, rows: list[dict[str, Any]]) -> set[str]:
-        table = ProcessedEvent.__table__  # type: ignore[attr-defined]
-        dialect = self.engine.dialect.name
-        if dialect in ("postgresql", "sqlite"):
-            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            # ON CONFLICT DO NOTHING: two replicas given the same redelivery at once both stay right;
-            # rowcount is -1 with psycopg, so the new keys are read back with RETURNING
-            statement = (insert(table).values(rows).on_conflict_do_nothing(index_elements=["key"])
-                         .returning(table.c.key))
-            return {row[0] for row in conn.execute(statement)}
-        fresh = set()
-        for row in rows:
-            try:
-                with conn.begin_nested():
-                    conn.execute(table.insert().values(row))
-                fresh.add(row["key"])
-            except IntegrityError:
-                pass
         return fresh
 
     def tg_finish_update(self, *, key: str, failed: bool = False) -> None:

@@ -2,9 +2,11 @@
 
 Under load, 30 requests in flight cost one transaction instead of 30; alone, a request waits for its
 own commit as before. When the webhook can answer the events there and then (`quick`), that same
-transaction is their unit of work: recorded, handled, their answers queued, one commit. The commit runs on the event loop's thread, in a task of its own: requests
-arriving while the loop is busy gather for it. (Not in a worker thread: under load a thread running
-SQLAlchemy waits for the GIL at every step, and the 200 that LINE waits for would wait with it.)
+transaction is their unit of work: recorded, handled, their answers queued, one commit. It runs in a
+task of its own: requests arriving meanwhile gather for the next. On SQLite that task does the work on
+the loop's thread (a worker thread would wait for the GIL at every step, and hold the write lock
+across threads); on PostgreSQL the unit of work goes to a worker thread (bot/runtime.py), so that
+the loop reads requests while the server answers.
 """
 
 from __future__ import annotations

@@ -124,9 +124,8 @@ class LineWebhook:
         some queued already), its later ones wait too.
         """
         assert self.ready is not None and self.together is not None
-        waiting = {chat for chat, n in self._busy.items() if n}
         ready = ready_in_order(events, lane=lambda e: chat.key if (chat := chat_of(e)) else "", ready=self.ready,
-                               waiting=waiting)
+                               waiting=set(self._busy))  # a chat leaves _busy when its count is 0
         if not ready:
             return None
         fresh = await self.together(ready, lambda done: set(self.store.record_events(events=events, done=done)))

@@ -2,8 +2,7 @@
 
 Why not the SDK's client: it opens its session with trust_env=True, so every call looks up netrc and
 the proxy variables (in a worker thread); and it builds pydantic models we do not need. Here the
-session is made once on the running loop and keeps its connections alive; the proxy the environment
-names (HTTPS_PROXY, NO_PROXY), if any, is looked up once per host and then reused.
+session is bot/channels/keptsession.py's: made once, kept alive, the proxy looked up once per host.
 """
 
 from __future__ import annotations
@@ -14,13 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
-from aiohttp.helpers import get_env_proxy_for_url
 from multidict import CIMultiDict
-from yarl import URL
+
+from bot.channels.keptsession import KeptSession, dump
 
 JSON = dict[str, Any]
 CONNECTIONS = 64  # parallel requests to one host; the outbox sends at most this many at once
-KEEPALIVE = 30.0  # seconds an idle connection stays open (LINE's servers keep theirs about as long)
 
 
 class LineError(Exception):
@@ -49,51 +47,9 @@ class Answer:
         return answer if isinstance(answer, dict) else {}
 
 
-def dump(body: JSON) -> bytes:
-    """UTF-8 JSON (a zh-TW text half the size of its \\u escapes); a lone surrogate, which UTF-8
-    cannot carry, is sent escaped for LINE to judge."""
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    try:
-        return text.encode()
-    except UnicodeEncodeError:
-        return json.dumps(body, separators=(",", ":")).encode()
-
-
-Proxy = tuple[URL | None, aiohttp.BasicAuth | None]
-
-
-def env_proxy(url: str) -> Proxy:
-    """The proxy (and its credentials) the environment names for this URL's host, or none."""
-    try:
-        return get_env_proxy_for_url(URL(url))
-    except LookupError:
-        return None, None
-
-
-class Proxies(dict[str, Proxy]):
-    """Each host's proxy, looked up in the environment the first time the host is asked."""
-
-    def for_url(self, url: str) -> Proxy:
-        end = url.find("/", url.find("//") + 2)
-        origin = url if end < 0 else url[:end]
-        found = self.get(origin)
-        if found is None:
-            found = self[origin] = env_proxy(origin)
-        return found
-
-
-class LineHttp:
+class LineHttp(KeptSession):
     def __init__(self, access_token: str) -> None:
-        self._auth = {"Authorization": f"Bearer {access_token}"}
-        self._session: aiohttp.ClientSession | None = None
-        self.proxies = Proxies()
-
-    def session(self) -> aiohttp.ClientSession:
-        # made on first use: a session belongs to the loop it was made on
-        if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=CONNECTIONS, keepalive_timeout=KEEPALIVE)
-            self._session = aiohttp.ClientSession(connector=connector, trust_env=False, headers=self._auth)
-        return self._session
+        super().__init__(connections=CONNECTIONS, headers={"Authorization": f"Bearer {access_token}"})
 
     async def post(self, url: str, body: JSON, *, timeout: aiohttp.ClientTimeout,
                    headers: dict[str, str] | None = None) -> Answer:
@@ -113,8 +69,3 @@ class LineHttp:
             if response.status >= 300:
                 raise LineError(response.status, response.reason or "", answer.json(), answer.headers)
             return answer
-
-    async def close(self) -> None:
-        if self._session is not None:
-            session, self._session = self._session, None
-            await session.close()

@@ -3,9 +3,8 @@
 python-telegram-bot turns every call into its objects and back (RequestData, to_dict, Message.de_json
 of the whole answer): more than the HTTP itself costs, for a message id. Errors are still PTB's
 (RetryAfter, ChatMigrated, Forbidden, …), sorted from the answer exactly as PTB sorts them, so the
-sender and the outbox see what they saw before. The session keeps its connections alive and looks
-nothing up in the environment per call: the proxy it names (HTTPS_PROXY, NO_PROXY), if any, is
-looked up once, when the session is made.
+sender and the outbox see what they saw before. The session is bot/channels/keptsession.py's:
+made once, kept alive, the proxy looked up once per host.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from http import HTTPStatus
 from typing import Any
 
 import aiohttp
-from aiohttp.helpers import get_env_proxy_for_url
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -27,40 +25,28 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from yarl import URL
+
+from bot.channels.keptsession import KeptSession, dump
 
 JSON = dict[str, Any]
 CONNECTIONS = 32  # Telegram allows about 30 messages a second in all: more would only wait
-KEEPALIVE = 30.0
 JSON_HEADERS = {"Content-Type": "application/json"}
 TIMEOUT = aiohttp.ClientTimeout(total=20, connect=5)  # under the outbox's 30-second lease
 
 
-class TelegramHttp:
+class TelegramHttp(KeptSession):
     def __init__(self, base_url: str) -> None:
         """`base_url` ends with bot<token>, as PTB's Bot.base_url does."""
+        super().__init__(connections=CONNECTIONS, timeout=TIMEOUT)
         self.base_url = base_url.rstrip("/")
-        self._session: aiohttp.ClientSession | None = None
-        self._proxy: tuple[URL | None, aiohttp.BasicAuth | None] = (None, None)
-
-    def session(self) -> aiohttp.ClientSession:
-        # made on first use: a session belongs to the loop it was made on
-        if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(limit=CONNECTIONS, keepalive_timeout=KEEPALIVE)
-            self._session = aiohttp.ClientSession(connector=connector, trust_env=False, timeout=TIMEOUT)
-            try:
-                self._proxy = get_env_proxy_for_url(URL(self.base_url))
-            except LookupError:
-                self._proxy = (None, None)
-        return self._session
 
     async def call(self, method: str, params: JSON) -> Any:
         """The `result` of one Bot API method, or PTB's TelegramError for what Telegram answered."""
         data = dump(params)
+        proxy, proxy_auth = self.proxies.for_url(self.base_url)
         try:
-            session = self.session()
-            async with session.post(f"{self.base_url}/{method}", data=data, headers=JSON_HEADERS,
-                                    proxy=self._proxy[0], proxy_auth=self._proxy[1]) as response:
+            async with self.session().post(f"{self.base_url}/{method}", data=data, headers=JSON_HEADERS,
+                                           proxy=proxy, proxy_auth=proxy_auth) as response:
                 status, payload = response.status, await response.read()
         except TimeoutError as exc:
             raise TimedOut(f"{method} timed out") from exc
@@ -71,20 +57,6 @@ class TelegramHttp:
         if 200 <= status <= 299 and answer is not None:
             return answer.get("result")
         raise error(status, answer, payload)
-
-    async def close(self) -> None:
-        if self._session is not None:
-            session, self._session = self._session, None
-            await session.close()
-
-
-def dump(body: JSON) -> bytes:
-    """UTF-8 JSON; a lone surrogate (which UTF-8 cannot carry) is sent escaped, for Telegram to judge."""
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-    try:
-        return text.encode()
-    except UnicodeEncodeError:
-        return json.dumps(body, separators=(",", ":")).encode()
 
 
 def _parse(payload: bytes) -> JSON | None:

@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import ClientSession
+from aiohttp import ClientSession, TCPConnector
 
 from bench._databases import Database
 from bench._server import kind
@@ -248,3 +248,34 @@ async def webhook(target: Target, db: Database, count: int, send: Send) -> tuple
 def answer_timeout(count: int) -> float:
     """However slow the server, a phase's answers come at 2 a second or it is broken."""
     return max(120.0, count / 2)
+
+
+async def against_server(command: list[str], *, route: str, headers: Callable[[bytes], dict[str, str]],
+                         arrived: Any, events: Callable[[int], list[tuple[Any, bytes]]], db: Database,
+                         sizes: Sizes) -> Result:
+    """Start a bench server (`command`, which prints `READY port`), measure its webhook `route` beside
+    its bare route (every body posted with `headers(body)`), and stop it."""
+    server = await asyncio.create_subprocess_exec(*command, stdin=asyncio.subprocess.PIPE,
+                                                  stdout=asyncio.subprocess.PIPE)
+    assert server.stdout is not None and server.stdin is not None
+    ready = (await server.stdout.readline()).decode().split()
+    if not ready or ready[0] != "READY":
+        raise SystemExit("the server did not start")
+    base = f"http://127.0.0.1:{ready[1]}"
+
+    async def post(session: ClientSession, url: str, body: bytes) -> None:
+        async with session.post(url, data=body, headers=headers(body)) as response:
+            await response.read()
+            if response.status != 200:
+                raise SystemExit(f"{url}: HTTP {response.status}")
+
+    try:
+        async with ClientSession(connector=TCPConnector(limit=sizes.in_flight)) as session:
+            target = Target(session=session, base=base, arrived=arrived, events=events,
+                            alive=lambda: server.returncode is None,
+                            post_hook=lambda body: post(session, f"{base}{route}", body),
+                            post_bare=lambda body: post(session, f"{base}/bench/bare", body))
+            return await measure(target, db, sizes)
+    finally:
+        server.stdin.close()
+        await server.wait()

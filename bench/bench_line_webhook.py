@@ -29,11 +29,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from aiohttp import ClientSession, TCPConnector, web
+from aiohttp import web
 
 from bench import _cli as cli
 from bench._databases import Database
-from bench._load import Result, Sizes, Target, measure
+from bench._load import Result, Sizes, against_server
 from tests.fakes.line_api import FakeLineApi, new_id, sign
 
 SECRET, TOKEN = "bench-secret", "bench-token"
@@ -145,34 +145,14 @@ class LineLoad:
         return made
 
 
-async def post(session: ClientSession, url: str, body: bytes) -> None:
-    async with session.post(url, data=body, headers={"X-Line-Signature": sign(body, SECRET)}) as response:
-        await response.read()
-        if response.status != 200:
-            raise SystemExit(f"{url}: HTTP {response.status}")
-
-
 async def run(db: Database, sizes: Sizes) -> Result:
     async with TimedLineApi() as line:
         load = LineLoad(line)
-        server = await asyncio.create_subprocess_exec(
-            sys.executable, str(Path(__file__).resolve()), "--serve", "--api-url", line.url, "--database", db.url,
-            "--groups", ",".join(load.groups), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
-        assert server.stdout is not None and server.stdin is not None
-        ready = (await server.stdout.readline()).decode().split()
-        if not ready or ready[0] != "READY":
-            raise SystemExit("the server did not start")
-        base = f"http://127.0.0.1:{ready[1]}"
-        try:
-            async with ClientSession(connector=TCPConnector(limit=sizes.in_flight)) as session:
-                target = Target(session=session, base=base, arrived=line.arrived, events=load.events,
-                                alive=lambda: server.returncode is None,
-                                post_hook=lambda body: post(session, f"{base}/webhooks/line", body),
-                                post_bare=lambda body: post(session, f"{base}/bench/bare", body))
-                result = await measure(target, db, sizes)
-        finally:
-            server.stdin.close()
-            await server.wait()
+        command = [sys.executable, str(Path(__file__).resolve()), "--serve", "--api-url", line.url,
+                   "--database", db.url, "--groups", ",".join(load.groups)]
+        result = await against_server(command, route="/webhooks/line", arrived=line.arrived, events=load.events,
+                                      headers=lambda body: {"X-Line-Signature": sign(body, SECRET)},
+                                      db=db, sizes=sizes)
         stored = sum(text.startswith("已記錄 #") for text in line.first.values())
         if stored != len(line.first):
             result.notes.append(f"{len(line.first) - stored} answers were not 已記錄 (a reply not stored)")

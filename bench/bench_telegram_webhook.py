@@ -33,11 +33,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from aiohttp import ClientSession, TCPConnector, web
+from aiohttp import web
 
 from bench import _cli as cli
 from bench._databases import Database
-from bench._load import Result, Sizes, Target, measure
+from bench._load import Result, Sizes, against_server
 from tests.fakes.telegram_api import FakeTelegramApi, TelegramFile
 
 TOKEN = "123456:BENCH-token"
@@ -154,35 +154,14 @@ class TelegramLoad:
         return made
 
 
-async def post(session: ClientSession, url: str, body: bytes) -> None:
-    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
-    async with session.post(url, data=body, headers=headers) as response:
-        await response.read()
-        if response.status != 200:
-            raise SystemExit(f"{url}: HTTP {response.status}")
-
-
 async def run(db: Database, sizes: Sizes) -> Result:
     async with TimedTelegramApi() as api:
         load = TelegramLoad(api)
-        server = await asyncio.create_subprocess_exec(
-            sys.executable, str(Path(__file__).resolve()), "--serve", "--api-url", api.base_url,
-            "--database", db.url, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
-        assert server.stdout is not None and server.stdin is not None
-        ready = (await server.stdout.readline()).decode().split()
-        if not ready or ready[0] != "READY":
-            raise SystemExit("the server did not start")
-        base = f"http://127.0.0.1:{ready[1]}"
-        try:
-            async with ClientSession(connector=TCPConnector(limit=sizes.in_flight)) as session:
-                target = Target(session=session, base=base, arrived=api.arrived, events=load.events,
-                                alive=lambda: server.returncode is None,
-                                post_hook=lambda body: post(session, f"{base}/webhooks/telegram", body),
-                                post_bare=lambda body: post(session, f"{base}/bench/bare", body))
-                result = await measure(target, db, sizes)
-        finally:
-            server.stdin.close()
-            await server.wait()
+        command = [sys.executable, str(Path(__file__).resolve()), "--serve", "--api-url", api.base_url,
+                   "--database", db.url]
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+        result = await against_server(command, route="/webhooks/telegram", arrived=api.arrived,
+                                      events=load.events, headers=lambda body: headers, db=db, sizes=sizes)
         stored = sum(text.startswith("已記錄 #") for text in api.first.values())
         if stored != len(api.first):
             result.notes.append(f"{len(api.first) - stored} answers were not 已記錄 (a reply not stored)")
